@@ -1,0 +1,43 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { AppConfig } from '#config';
+import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
+import { LocalAuthGuard } from './guards/local-auth.guard.js';
+import { RolesGuard } from './guards/roles.guard.js';
+import { LoginAttemptsService } from './login/login-attempts.service.js';
+import { TokenService } from './login/token.service.js';
+import { JwtStrategy } from './strategies/jwt.strategy.js';
+import { LocalStrategy } from './strategies/local.strategy.js';
+import { TokenController } from './token.controller.js';
+import { UsersController } from './users.controller.js';
+import { UsersModule } from './users/users.module.js';
+
+/** Users, login, tokens and the global deny-by-default guards (token first, then role). */
+@Module({
+  imports: [
+    UsersModule,
+    PassportModule,
+    JwtModule.registerAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        secret: config.auth.secretKey,
+        signOptions: { algorithm: 'HS256' },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
+    }),
+  ],
+  controllers: [TokenController, UsersController],
+  providers: [
+    TokenService,
+    LoginAttemptsService,
+    LocalStrategy,
+    JwtStrategy,
+    LocalAuthGuard,
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: RolesGuard },
+  ],
+  exports: [UsersModule, TokenService],
+})
+export class AuthModule {}

@@ -1,0 +1,93 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  Validate,
+  ValidateIf,
+} from 'class-validator';
+import { ROLES, type Role } from '../roles.js';
+import type { UserRecord } from '../users/user.record.js';
+import { LOGIN_PATTERN, PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH } from './login-name.js';
+import { PasswordBytesConstraint } from './password-bytes.constraint.js';
+
+export class CreateUserDto {
+  @ApiProperty({ example: 'alice', pattern: LOGIN_PATTERN.source })
+  @IsString()
+  @Matches(LOGIN_PATTERN, {
+    message: 'login must be 1-64 characters of letters, digits, ".", "_", "@" or "-"',
+  })
+  login!: string;
+
+  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, example: 'a long passphrase' })
+  @IsString()
+  @MinLength(PASSWORD_MIN_LENGTH, {
+    message: `password must be at least ${PASSWORD_MIN_LENGTH} characters long`,
+  })
+  @MaxLength(PASSWORD_MAX_BYTES)
+  @Validate(PasswordBytesConstraint)
+  password!: string;
+
+  @ApiPropertyOptional({ enum: ROLES, default: 'viewer' })
+  @IsOptional()
+  @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
+  role?: Role;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean({ message: 'is_active must be true or false' })
+  is_active?: boolean;
+}
+
+export class UpdateUserDto {
+  @ApiPropertyOptional({
+    minLength: PASSWORD_MIN_LENGTH,
+    description: 'Omit or send empty to keep the password',
+  })
+  @ValidateIf((_dto: unknown, value: unknown) => value !== undefined && value !== '')
+  @IsString()
+  @MinLength(PASSWORD_MIN_LENGTH, {
+    message: `password must be at least ${PASSWORD_MIN_LENGTH} characters long`,
+  })
+  @MaxLength(PASSWORD_MAX_BYTES)
+  @Validate(PasswordBytesConstraint)
+  password?: string;
+
+  @ApiPropertyOptional({ enum: ROLES })
+  @IsOptional()
+  @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
+  role?: Role;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean({ message: 'is_active must be true or false' })
+  is_active?: boolean;
+}
+
+export class UserView {
+  @ApiProperty({ example: 'alice' }) login!: string;
+  @ApiProperty({ enum: ROLES }) role!: Role;
+  @ApiProperty() is_active!: boolean;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ format: 'date-time' }) updated_at!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) last_login_at!: string | null;
+
+  static from(user: UserRecord): UserView {
+    return {
+      login: user.login,
+      role: user.role,
+      is_active: user.isActive,
+      created_at: user.createdAt.toISOString(),
+      updated_at: user.updatedAt.toISOString(),
+      last_login_at: user.lastLoginAt?.toISOString() ?? null,
+    };
+  }
+}
+
+export class MessageView {
+  @ApiProperty({ example: 'User alice deleted' }) message!: string;
+}

@@ -1,0 +1,14 @@
+export type { AuthUser } from './auth-user.js';
+export { AuthModule } from './auth.module.js';
+export { UsersModule } from './users/users.module.js';
+export { ApiAuth, BEARER_SCHEME, PASSWORD_FLOW_SCHEME } from './decorators/api-auth.decorator.js';
+export { CurrentUser } from './decorators/current-user.decorator.js';
+export { Public } from './decorators/public.decorator.js';
+export { Roles } from './decorators/roles.decorator.js';
+export { LOGIN_PATTERN, PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH } from './dto/login-name.js';
+export { hasRole, isRole, ROLES } from './roles.js';
+export type { Role } from './roles.js';
+export { PasswordHasher } from './users/password-hasher.js';
+export type { UserRecord } from './users/user.record.js';
+export { UsersService } from './users/users.service.js';
+export type { Actor, CreateUserInput, UpdateUserInput } from './users/users.service.js';

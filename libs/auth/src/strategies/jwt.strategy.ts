@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { AppConfig } from '#config';
+import type { AuthUser } from '../auth-user.js';
+import type { TokenClaims } from '../login/token.service.js';
+import { UsersRepository } from '../users/users.repository.js';
+
+/**
+ * Verifies the bearer token (HS256 only: `alg: none` and other algorithms are refused), then
+ * loads the user: a deleted or disabled user, or a token older than the last password change,
+ * is rejected even while the token has not expired.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    config: AppConfig,
+    private readonly users: UsersRepository,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.auth.secretKey,
+      algorithms: ['HS256'],
+      ignoreExpiration: false,
+    });
+  }
+
+  async validate(claims: Partial<TokenClaims>): Promise<AuthUser | false> {
+    if (typeof claims.sub !== 'string') return false;
+    const user = await this.users.findByLogin(claims.sub);
+    if (!user?.isActive || user.tokenVersion !== claims.ver) return false;
+    return { login: user.login, role: user.role };
+  }
+}

@@ -1,0 +1,98 @@
+import { Body, Controller, Delete, Get, Ip, Param, Post, Put } from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { AuthUser } from './auth-user.js';
+import { ApiAuth } from './decorators/api-auth.decorator.js';
+import { CurrentUser } from './decorators/current-user.decorator.js';
+import { Roles } from './decorators/roles.decorator.js';
+import { CreateUserDto, MessageView, UpdateUserDto, UserView } from './dto/user.dto.js';
+import { UsersService } from './users/users.service.js';
+
+@ApiTags('users')
+@ApiAuth()
+@Controller('users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get('me')
+  @ApiOperation({ summary: 'The logged-in user' })
+  @ApiOkResponse({ type: UserView })
+  async me(@CurrentUser() user: AuthUser): Promise<UserView> {
+    return UserView.from(await this.users.get(user.login));
+  }
+
+  @Get()
+  @Roles('admin')
+  @ApiOperation({ summary: 'All users (admin)' })
+  @ApiOkResponse({ type: [UserView] })
+  async list(): Promise<UserView[]> {
+    return (await this.users.list()).map((user) => UserView.from(user));
+  }
+
+  @Post()
+  @Roles('admin')
+  @ApiOperation({ summary: 'Create a user (admin)' })
+  @ApiCreatedResponse({ type: UserView })
+  @ApiConflictResponse({ description: 'The login is taken' })
+  async create(
+    @Body() body: CreateUserDto,
+    @CurrentUser() actor: AuthUser,
+    @Ip() ip: string,
+  ): Promise<UserView> {
+    const user = await this.users.create(
+      {
+        login: body.login,
+        password: body.password,
+        role: body.role ?? 'viewer',
+        isActive: body.is_active ?? true,
+      },
+      { login: actor.login, clientIp: ip },
+    );
+    return UserView.from(user);
+  }
+
+  @Put(':login')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Change a user’s password, role or active flag (admin)' })
+  @ApiOkResponse({ type: UserView })
+  @ApiNotFoundResponse({ description: 'No such user' })
+  @ApiConflictResponse({ description: 'Would leave no active admin' })
+  async update(
+    @Param('login') login: string,
+    @Body() body: UpdateUserDto,
+    @CurrentUser() actor: AuthUser,
+    @Ip() ip: string,
+  ): Promise<UserView> {
+    const user = await this.users.update(
+      login,
+      {
+        ...(body.password !== undefined && body.password !== '' && { password: body.password }),
+        ...(body.role !== undefined && { role: body.role }),
+        ...(body.is_active !== undefined && { isActive: body.is_active }),
+      },
+      { login: actor.login, clientIp: ip },
+    );
+    return UserView.from(user);
+  }
+
+  @Delete(':login')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Delete a user (admin)' })
+  @ApiOkResponse({ type: MessageView })
+  @ApiNotFoundResponse({ description: 'No such user' })
+  @ApiConflictResponse({ description: 'Would leave no active admin' })
+  async remove(
+    @Param('login') login: string,
+    @CurrentUser() actor: AuthUser,
+    @Ip() ip: string,
+  ): Promise<MessageView> {
+    await this.users.delete(login, { login: actor.login, clientIp: ip });
+    return { message: `User ${login} deleted` };
+  }
+}

@@ -1,0 +1,13 @@
+import type { Role } from '../roles.js';
+
+/** A user as stored, with the hash; never sent over HTTP as is (see UserView). */
+export interface UserRecord {
+  login: string;
+  passwordHash: string;
+  role: Role;
+  isActive: boolean;
+  tokenVersion: number;
+  createdAt: Date;
+  updatedAt: Date;
+  lastLoginAt: Date | null;
+}

@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import type { Selectable, Transaction } from 'kysely';
+import { StoreService, type Database, type UsersTable } from '#store';
+import { isRole } from '../roles.js';
+import type { UserRecord } from './user.record.js';
+
+export interface NewUser {
+  login: string;
+  passwordHash: string;
+  role: UserRecord['role'];
+  isActive: boolean;
+}
+
+export interface UserChanges {
+  passwordHash?: string;
+  role?: UserRecord['role'];
+  isActive?: boolean;
+  /** Invalidate tokens issued before this change. */
+  revokeTokens?: boolean;
+}
+
+type Executor = StoreService['db'] | Transaction<Database>;
+
+/** Users in the store. Knows SQL, not rules (see UsersService). */
+@Injectable()
+export class UsersRepository {
+  constructor(private readonly store: StoreService) {}
+
+  async findByLogin(
+    login: string,
+    executor: Executor = this.store.db,
+  ): Promise<UserRecord | undefined> {
+    const row = await executor
+      .selectFrom('users')
+      .selectAll()
+      .where('login', '=', login)
+      .executeTakeFirst();
+    return row ? toRecord(row) : undefined;
+  }
+
+  async list(): Promise<UserRecord[]> {
+    const rows = await this.store.db.selectFrom('users').selectAll().orderBy('login').execute();
+    return rows.map(toRecord);
+  }
+
+  async count(): Promise<number> {
+    const row = await this.store.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Inserts the user; returns false when the login is taken. */
+  async insert(user: NewUser, executor: Executor = this.store.db): Promise<boolean> {
+    const now = Date.now();
+    const result = await executor
+      .insertInto('users')
+      .values({
+        login: user.login,
+        password_hash: user.passwordHash,
+        role: user.role,
+        is_active: user.isActive ? 1 : 0,
+        created_at: now,
+        updated_at: now,
+        last_login_at: null,
+      })
+      .onConflict((oc) => oc.column('login').doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+  }
+
+  async update(
+    login: string,
+    changes: UserChanges,
+    executor: Executor = this.store.db,
+  ): Promise<void> {
+    await executor
+      .updateTable('users')
+      .set((eb) => ({
+        updated_at: Date.now(),
+        ...(changes.passwordHash !== undefined && { password_hash: changes.passwordHash }),
+        ...(changes.role !== undefined && { role: changes.role }),
+        ...(changes.isActive !== undefined && { is_active: changes.isActive ? 1 : 0 }),
+        ...(changes.revokeTokens && { token_version: eb('token_version', '+', 1) }),
+      }))
+      .where('login', '=', login)
+      .execute();
+  }
+
+  async delete(login: string, executor: Executor = this.store.db): Promise<boolean> {
+    const result = await executor.deleteFrom('users').where('login', '=', login).executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
+  }
+
+  async recordLogin(login: string): Promise<void> {
+    await this.store.db
+      .updateTable('users')
+      .set({ last_login_at: Date.now() })
+      .where('login', '=', login)
+      .execute();
+  }
+
+  /** Active admins other than `exceptLogin`, locking their rows on PostgreSQL. */
+  async countOtherActiveAdmins(exceptLogin: string, executor: Executor): Promise<number> {
+    let query = executor
+      .selectFrom('users')
+      .select('login')
+      .where('role', '=', 'admin')
+      .where('is_active', '=', 1)
+      .where('login', '!=', exceptLogin);
+    if (this.store.dialect === 'postgres') query = query.forUpdate();
+    const rows = await query.execute();
+    return rows.length;
+  }
+
+  transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return this.store.db.transaction().execute(work);
+  }
+}
+
+function toRecord(row: Selectable<UsersTable>): UserRecord {
+  if (!isRole(row.role)) throw new Error(`User ${row.login} has an unknown role in the store`);
+  return {
+    login: row.login,
+    passwordHash: row.password_hash,
+    role: row.role,
+    isActive: Number(row.is_active) === 1,
+    tokenVersion: Number(row.token_version),
+    createdAt: new Date(Number(row.created_at)),
+    updatedAt: new Date(Number(row.updated_at)),
+    lastLoginAt: row.last_login_at === null ? null : new Date(Number(row.last_login_at)),
+  };
+}

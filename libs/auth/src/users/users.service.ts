@@ -1,0 +1,136 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { AuditLogService } from '#store';
+import type { Role } from '../roles.js';
+import { PasswordHasher } from './password-hasher.js';
+import type { UserRecord } from './user.record.js';
+import { UsersRepository, type UserChanges } from './users.repository.js';
+
+export interface CreateUserInput {
+  login: string;
+  password: string;
+  role: Role;
+  isActive: boolean;
+}
+
+export interface UpdateUserInput {
+  password?: string;
+  role?: Role;
+  isActive?: boolean;
+}
+
+/** Who performs a change, for the audit log. */
+export interface Actor {
+  login: string | null;
+  clientIp?: string | null;
+}
+
+const LAST_ADMIN = 'Cannot remove, disable or demote the last active admin';
+
+/** User management rules: unique logins, hashed passwords, always one active admin. */
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly audit: AuditLogService,
+  ) {}
+
+  list(): Promise<UserRecord[]> {
+    return this.users.list();
+  }
+
+  async get(login: string): Promise<UserRecord> {
+    const user = await this.users.findByLogin(login);
+    if (!user) throw new NotFoundException(`User ${login} not found`);
+    return user;
+  }
+
+  /** The user if the login may sign in with this password; undefined otherwise. */
+  async verifyCredentials(login: string, password: string): Promise<UserRecord | undefined> {
+    const user = await this.users.findByLogin(login);
+    const valid = await this.hasher.verify(password, user?.passwordHash);
+    if (!valid || !user?.isActive) return undefined;
+    await this.users.recordLogin(user.login);
+    return user;
+  }
+
+  async create(input: CreateUserInput, actor: Actor): Promise<UserRecord> {
+    const passwordHash = await this.hasher.hash(input.password);
+    return this.createWithHash({ ...input, passwordHash }, actor);
+  }
+
+  /** Creates a user from an existing bcrypt hash (seed import). */
+  async createWithHash(
+    input: Omit<CreateUserInput, 'password'> & { passwordHash: string },
+    actor: Actor,
+  ): Promise<UserRecord> {
+    const inserted = await this.users.insert(input);
+    if (!inserted) throw new ConflictException(`User ${input.login} already exists`);
+    await this.audit.record({
+      actor: actor.login,
+      action: 'user.create',
+      target: input.login,
+      detail: { role: input.role, is_active: input.isActive },
+      clientIp: actor.clientIp ?? null,
+    });
+    return this.get(input.login);
+  }
+
+  async update(login: string, input: UpdateUserInput, actor: Actor): Promise<UserRecord> {
+    const changes: UserChanges = {
+      ...(input.role !== undefined && { role: input.role }),
+      ...(input.isActive !== undefined && { isActive: input.isActive }),
+      ...(input.password !== undefined && { passwordHash: await this.hasher.hash(input.password) }),
+    };
+    changes.revokeTokens = input.password !== undefined || input.isActive === false;
+    await this.users.transaction(async (trx) => {
+      const user = await this.users.findByLogin(login, trx);
+      if (!user) throw new NotFoundException(`User ${login} not found`);
+      const losesAdmin =
+        user.role === 'admin' &&
+        user.isActive &&
+        ((changes.role !== undefined && changes.role !== 'admin') || changes.isActive === false);
+      if (losesAdmin && (await this.users.countOtherActiveAdmins(login, trx)) === 0) {
+        throw new ConflictException(LAST_ADMIN);
+      }
+      await this.users.update(login, changes, trx);
+    });
+    await this.audit.record({
+      actor: actor.login,
+      action: 'user.update',
+      target: login,
+      detail: {
+        role: input.role,
+        is_active: input.isActive,
+        credentials_reset: input.password !== undefined,
+      },
+      clientIp: actor.clientIp ?? null,
+    });
+    return this.get(login);
+  }
+
+  async delete(login: string, actor: Actor): Promise<void> {
+    await this.users.transaction(async (trx) => {
+      const user = await this.users.findByLogin(login, trx);
+      if (!user) throw new NotFoundException(`User ${login} not found`);
+      if (
+        user.role === 'admin' &&
+        user.isActive &&
+        (await this.users.countOtherActiveAdmins(login, trx)) === 0
+      ) {
+        throw new ConflictException(LAST_ADMIN);
+      }
+      await this.users.delete(login, trx);
+    });
+    await this.audit.record({
+      actor: actor.login,
+      action: 'user.delete',
+      target: login,
+      clientIp: actor.clientIp ?? null,
+    });
+  }
+
+  count(): Promise<number> {
+    return this.users.count();
+  }
+}

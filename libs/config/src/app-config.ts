@@ -1,0 +1,134 @@
+import { resolve } from 'node:path';
+import type { LogLevel } from '@nestjs/common';
+import { parseEncryptionKey, type EncryptionKey } from './encryption-key.js';
+import type { Env } from './env.schema.js';
+import { loadOrCreateKeyFile } from './key-files.js';
+import { PGMON_VERSION } from './version.js';
+
+/** Seed log level names; Nest's own names are accepted too. */
+export type SeedLogLevel = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
+
+export type StoreLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+/**
+ * The validated, typed configuration. Built once at boot; every other module injects this
+ * class instead of reading process.env.
+ */
+export class AppConfig {
+  readonly version = PGMON_VERSION;
+  constructor(
+    readonly http: {
+      port: number;
+      host: string;
+      corsOrigins: string[];
+      trustProxy: boolean | number | string[];
+    },
+    readonly dataDir: string,
+    readonly store: StoreLocation,
+    readonly auth: {
+      secretKey: string;
+      tokenTtlMinutes: number;
+      adminPassword: string | undefined;
+      loginMaxFailures: number;
+      loginFailureWindowSeconds: number;
+    },
+    readonly encryption: { current: EncryptionKey; previous: EncryptionKey[] },
+    readonly log: { level: SeedLogLevel; nestLevels: LogLevel[]; format: 'text' | 'json' },
+    readonly cache: { statusTtlSeconds: number; sshTtlSeconds: number },
+    readonly collector: { intervalSeconds: number; retentionDays: number },
+    /** Key files written on this boot (so the operator can be told once). */
+    readonly generatedKeyFiles: string[],
+  ) {}
+}
+
+export function buildAppConfig(env: Env): AppConfig {
+  const dataDir = resolve(env.DATA_DIR);
+  const generated: string[] = [];
+  const secretKey = env.SECRET_KEY ?? keyFromFile(dataDir, 'secret_key', generated);
+  const encryptionText = env.ENCRYPTION_KEY ?? keyFromFile(dataDir, 'encryption_key', generated);
+  const level = seedLogLevel(env.LOG_LEVEL);
+  return new AppConfig(
+    {
+      port: env.PORT,
+      host: env.HOST,
+      corsOrigins: parseCorsOrigins(env.CORS_ORIGINS),
+      trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    },
+    dataDir,
+    env.DATABASE_URL
+      ? { kind: 'postgres', url: env.DATABASE_URL }
+      : { kind: 'sqlite', file: resolve(dataDir, 'pgmon.db') },
+    {
+      secretKey,
+      tokenTtlMinutes: env.JWT_EXPIRE_MINUTES,
+      adminPassword: env.ADMIN_PASSWORD,
+      loginMaxFailures: env.LOGIN_MAX_FAILURES,
+      loginFailureWindowSeconds: env.LOGIN_FAILURE_WINDOW,
+    },
+    {
+      current: parseEncryptionKey(encryptionText),
+      previous: splitList(env.ENCRYPTION_KEY_PREVIOUS).map((text) =>
+        parseEncryptionKey(text, 'ENCRYPTION_KEY_PREVIOUS'),
+      ),
+    },
+    { level, nestLevels: nestLogLevels(env.LOG_LEVEL), format: env.LOG_FORMAT },
+    { statusTtlSeconds: env.STATUS_CACHE_TTL, sshTtlSeconds: env.SSH_CACHE_TTL },
+    { intervalSeconds: env.COLLECT_INTERVAL, retentionDays: env.HISTORY_RETENTION_DAYS },
+    generated,
+  );
+}
+
+function keyFromFile(dataDir: string, fileName: string, generated: string[]): string {
+  const file = loadOrCreateKeyFile(dataDir, fileName);
+  if (file.created) generated.push(file.path);
+  return file.value;
+}
+
+function splitList(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+export function parseCorsOrigins(text: string | undefined): string[] {
+  const origins = splitList(text);
+  for (const origin of origins) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new Error(
+        `CORS_ORIGINS: "${origin}" is not an origin like https://monitor.example.com (no path, no trailing slash)`,
+      );
+    }
+  }
+  return origins;
+}
+
+export function parseTrustProxy(text: string | undefined): boolean | number | string[] {
+  if (text === undefined || text === 'false') return false;
+  if (text === 'true') return true;
+  if (/^\d+$/.test(text)) return Number(text);
+  return splitList(text);
+}
+
+const NEST_LEVELS_BY_NAME: Record<string, LogLevel[]> = {
+  DEBUG: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+  VERBOSE: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+  INFO: ['fatal', 'error', 'warn', 'log'],
+  LOG: ['fatal', 'error', 'warn', 'log'],
+  WARNING: ['fatal', 'error', 'warn'],
+  WARN: ['fatal', 'error', 'warn'],
+  ERROR: ['fatal', 'error'],
+  CRITICAL: ['fatal'],
+  FATAL: ['fatal'],
+};
+
+export function nestLogLevels(name: string): LogLevel[] {
+  return NEST_LEVELS_BY_NAME[name] ?? NEST_LEVELS_BY_NAME.INFO ?? [];
+}
+
+function seedLogLevel(name: string): SeedLogLevel {
+  if (name === 'DEBUG' || name === 'VERBOSE') return 'DEBUG';
+  if (name === 'WARNING' || name === 'WARN') return 'WARNING';
+  if (name === 'ERROR' || name === 'CRITICAL' || name === 'FATAL') return 'ERROR';
+  return 'INFO';
+}

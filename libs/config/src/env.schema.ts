@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/** The seed's public default JWT key: anyone could forge tokens with it, so it is refused. */
+export const SEED_DEFAULT_SECRET = 'default-secret-for-local-testing';
+
+/** Keys (JWT signing and encryption at rest) must carry at least this many bytes. */
+export const MIN_KEY_BYTES = 32;
+
+const LOG_LEVEL_NAMES = [
+  'DEBUG',
+  'INFO',
+  'WARNING',
+  'WARN',
+  'ERROR',
+  'CRITICAL',
+  'FATAL',
+  'LOG',
+  'VERBOSE',
+] as const;
+
+/** Docker Compose and systemd often pass `VAR=`: an empty value means "not set". */
+const optionalText = z.preprocess(
+  (value) => (value === '' ? undefined : value),
+  z.string().trim().min(1).optional(),
+);
+
+function integer(defaultValue: number, min: number, max: number) {
+  return z.preprocess(
+    (value) => (value === '' || value === undefined ? undefined : Number(value)),
+    z
+      .number({ error: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(min, `must be at least ${min}`)
+      .max(max, `must be at most ${max}`)
+      .default(defaultValue),
+  );
+}
+
+const keyText = optionalText
+  .refine((value) => value === undefined || value !== SEED_DEFAULT_SECRET, {
+    error: `is the seed's public default; set a random value of at least ${MIN_KEY_BYTES} bytes or leave it unset to have one generated`,
+  })
+  .refine((value) => value === undefined || Buffer.byteLength(value) >= MIN_KEY_BYTES, {
+    error: `must be at least ${MIN_KEY_BYTES} bytes long`,
+  });
+
+export const envSchema = z.object({
+  PORT: integer(8000, 1, 65535),
+  HOST: optionalText.default('0.0.0.0'),
+  DATA_DIR: optionalText.default('./data'),
+  DATABASE_URL: optionalText.refine(
+    (value) => value === undefined || /^postgres(ql)?:\/\/.+/.test(value),
+    { error: 'must be a postgres:// or postgresql:// URL' },
+  ),
+  SECRET_KEY: keyText,
+  ENCRYPTION_KEY: keyText,
+  ENCRYPTION_KEY_PREVIOUS: optionalText,
+  ADMIN_PASSWORD: optionalText.refine((value) => value === undefined || value.length >= 8, {
+    error: 'must be at least 8 characters long',
+  }),
+  LOG_LEVEL: optionalText
+    .transform((value) => (value ?? 'INFO').toUpperCase())
+    .pipe(z.enum(LOG_LEVEL_NAMES, { error: `must be one of ${LOG_LEVEL_NAMES.join(', ')}` })),
+  LOG_FORMAT: optionalText
+    .transform((value) => (value ?? 'text').toLowerCase())
+    .pipe(z.enum(['text', 'json'], { error: 'must be text or json' })),
+  CORS_ORIGINS: optionalText,
+  TRUST_PROXY: optionalText,
+  JWT_EXPIRE_MINUTES: integer(60, 1, 7 * 24 * 60),
+  LOGIN_MAX_FAILURES: integer(5, 1, 1000),
+  LOGIN_FAILURE_WINDOW: integer(900, 1, 86400),
+  STATUS_CACHE_TTL: integer(5, 0, 3600),
+  SSH_CACHE_TTL: integer(30, 0, 86400),
+  COLLECT_INTERVAL: integer(60, 5, 86400),
+  HISTORY_RETENTION_DAYS: integer(90, 1, 3650),
+});
+
+export type Env = z.infer<typeof envSchema>;

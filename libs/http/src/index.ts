@@ -1,0 +1,6 @@
+export type { ErrorBody, ValidationIssue } from './error-body.js';
+export { HttpPipelineModule } from './http.module.js';
+export { describeRequest, RequestLogMiddleware, safeUrl } from './request-log.middleware.js';
+export type { RequestWithId } from './request-log.middleware.js';
+export { SeedExceptionFilter } from './seed-exception.filter.js';
+export { SeedValidationPipe, toIssues } from './seed-validation.pipe.js';

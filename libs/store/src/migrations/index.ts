@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import type { StoreDialect } from '../schema.js';
+import { usersAndAudit } from './001-users-and-audit.js';
+
+/** Every migration, in order. Append only: a released migration never changes. */
+export class StoreMigrations implements MigrationProvider {
+  constructor(private readonly dialect: StoreDialect) {}
+
+  getMigrations(): Promise<Record<string, Migration>> {
+    return Promise.resolve({
+      '001-users-and-audit': usersAndAudit(this.dialect),
+    });
+  }
+}
