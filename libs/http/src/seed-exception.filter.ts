@@ -30,6 +30,11 @@ export class SeedExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const { status, body } = this.describe(exception, request);
     if (status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
+    const retryAfter =
+      exception instanceof HttpException
+        ? (exception as { retryAfterSeconds?: unknown }).retryAfterSeconds
+        : undefined;
+    if (typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
     if (response.headersSent) return;
     response.status(status).json(body);
   }

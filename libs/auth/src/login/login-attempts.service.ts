@@ -1,6 +1,16 @@
 import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { AppConfig } from '#config';
 
+/** 429 for a locked-out client; the error filter turns `retryAfterSeconds` into Retry-After. */
+export class LoginLockedException extends HttpException {
+  constructor(readonly retryAfterSeconds: number) {
+    super(
+      { detail: `Too many failed login attempts; try again in ${retryAfterSeconds} s` },
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
+  }
+}
+
 /** Past this many tracked clients the oldest entries are forgotten, bounding memory. */
 const MAX_TRACKED_CLIENTS = 10_000;
 
@@ -25,13 +35,7 @@ export class LoginAttemptsService {
     const recent = this.recentFailures(client, now);
     if (recent.length < this.maxFailures) return;
     const retryAfterSeconds = Math.ceil(((recent[0] ?? now) + this.windowMs - now) / 1000);
-    throw new HttpException(
-      {
-        detail: `Too many failed login attempts; try again in ${retryAfterSeconds} s`,
-        retryAfterSeconds,
-      },
-      HttpStatus.TOO_MANY_REQUESTS,
-    );
+    throw new LoginLockedException(retryAfterSeconds);
   }
 
   recordFailure(client: string, now = Date.now()): void {
