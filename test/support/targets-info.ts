@@ -1,0 +1,94 @@
+/**
+ * Shape of the test targets started by test/run.ts (see targets.ts) and handed to every
+ * test file through the PGMON_TEST_TARGETS environment variable (JSON).
+ *
+ * This module holds only types and readTargets(), so test files can import it without
+ * pulling in any process-spawning code.
+ */
+
+/** One real PostgreSQL cluster listening on 127.0.0.1. */
+export interface PgTarget {
+  name: 'main' | 'stats' | 'volatile';
+  host: string;
+  port: number;
+  /** Superuser (`postgres`), password auth (scram-sha-256) over TCP. */
+  superuser: string;
+  superpassword: string;
+  /** Least-privilege monitoring role: LOGIN, member of pg_monitor, nothing else. */
+  monitorUser: string;
+  monitorPassword: string;
+  /** PGDATA (mode 0700). Its parents are traversable by other users. */
+  dataDir: string;
+  /** Unix socket directory; also holds the server log `postgres.log`. */
+  socketDir: string;
+  /** Directory of pg_ctl, postgres, psql... */
+  binDir: string;
+  /** OS user the server runs as when the tests run as root ('postgres'), else null. */
+  runAs: string | null;
+}
+
+export interface SshUser {
+  login: string;
+  password?: string;
+  /** ed25519 private key (OpenSSH format, no passphrase). */
+  privateKeyPath?: string;
+  privateKey?: string;
+  /** RSA 2048 private key (PEM), encrypted with rsaPassphrase. */
+  rsaKeyPath?: string;
+  rsaKey?: string;
+  rsaPassphrase?: string;
+}
+
+export interface TestTargets {
+  pg: { main: PgTarget; stats: PgTarget; volatile: PgTarget };
+  /** A loopback port on which nothing listens (connecting gives ECONNREFUSED). */
+  closedPort: number;
+  /** A loopback port that accepts TCP connections and never sends a byte. */
+  silentPort: number;
+  ssh: {
+    host: string;
+    port: number;
+    /** As OpenSSH prints it: `SHA256:<base64 without padding>`. */
+    hostKeyFingerprint: string;
+    /** The host key's public key line (`ssh-ed25519 AAAA... comment`). */
+    hostPublicKey: string;
+    /** Password-authenticated user; null when not running as root. */
+    passwordUser: SshUser | null;
+    /** Key-authenticated user (ed25519 key, plus a passphrase-protected RSA key). */
+    keyUser: SshUser;
+  };
+  /** See test/support/fixtures/stats-db.ts for the fixture's exact values. */
+  statsFixture: {
+    /** ISO timestamp, UTC midnight of the first fixture day. */
+    dayStart: string;
+    days: number;
+    intervalMinutes: number;
+  };
+  /** Temporary directory holding everything; removed on teardown. */
+  workDir: string;
+}
+
+export const TARGETS_ENV = 'PGMON_TEST_TARGETS';
+
+let cached: TestTargets | undefined;
+
+/** The targets of the current run, parsed from process.env.PGMON_TEST_TARGETS. */
+export function readTargets(): TestTargets {
+  if (cached) return cached;
+  const raw = process.env[TARGETS_ENV];
+  if (!raw) {
+    throw new Error(
+      `${TARGETS_ENV} is not set: this test needs the real test targets (PostgreSQL clusters, ` +
+        `sshd...) started by the test runner. Run it through \`npm test\` or ` +
+        `\`node --enable-source-maps dist/test/run.js [filter]\`, not directly with node --test.`,
+    );
+  }
+  try {
+    cached = JSON.parse(raw) as TestTargets;
+  } catch (err) {
+    throw new Error(`${TARGETS_ENV} is not valid JSON: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  return cached;
+}

@@ -1,0 +1,639 @@
+/**
+ * Starts and stops the real test targets on loopback (used by test/run.ts only):
+ * three PostgreSQL clusters (main, stats, volatile), a closed port, a silent TCP port and an
+ * OpenSSH sshd. See targets-info.ts for what tests get.
+ *
+ * As root, initdb/pg_ctl/postgres run as the `postgres` OS user (initdb refuses root) and
+ * sshd has two dedicated OS users (pgmon_sshpw: password, pgmon_sshkey: keys). As a normal
+ * user, everything runs as that user and only key authentication is available.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import {
+  chmod,
+  chown,
+  mkdir,
+  open,
+  readFile,
+  readdir,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { clusterLogFile, startCluster, stopCluster, superuserClient } from './clusters.js';
+import { statsFixtureDayStart, statsFixtureSql } from './fixtures/stats-db.js';
+import { exec, isRoot, lookupUser, sleep, tailFile } from './proc.js';
+import type { PgTarget, SshUser, TestTargets } from './targets-info.js';
+
+export type { TestTargets } from './targets-info.js';
+
+export interface RunningTargets {
+  info: TestTargets;
+  /** Kills everything that was started and removes workDir. Idempotent. */
+  stop(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+const PG_OS_USER = 'postgres';
+const MONITOR_ROLE = 'pgmon_monitor';
+const SSH_PASSWORD_USER = 'pgmon_sshpw';
+const SSH_KEY_USER = 'pgmon_sshkey';
+const SSHD = '/usr/sbin/sshd';
+const CLUSTER_NAMES = ['main', 'stats', 'volatile'] as const;
+
+function secret(bytes = 18): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+/** `count` distinct free loopback ports (all bound at once, then released). */
+async function freePorts(count: number): Promise<number[]> {
+  const servers: net.Server[] = [];
+  try {
+    const ports: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const server = net.createServer();
+      servers.push(server);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, HOST, () => resolve());
+      });
+      ports.push((server.address() as net.AddressInfo).port);
+    }
+    return ports;
+  } finally {
+    await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+  }
+}
+
+/** bindir of the PostgreSQL server binaries. */
+async function pgBinDir(): Promise<string> {
+  const fromEnv = process.env.PGMON_PG_BINDIR;
+  if (fromEnv) return fromEnv;
+  const res = await exec('pg_config', ['--bindir'], { allowFailure: true }).catch(() => null);
+  const dir = res?.code === 0 ? res.stdout.trim() : '';
+  if (dir && existsSync(path.join(dir, 'initdb'))) return dir;
+  if (existsSync('/usr/lib/postgresql/15/bin/initdb')) return '/usr/lib/postgresql/15/bin';
+  throw new Error(
+    'PostgreSQL server binaries not found (pg_config --bindir has no initdb); install ' +
+      'postgresql-15 or set PGMON_PG_BINDIR',
+  );
+}
+
+type Cleanup = { what: string; run: () => Promise<void> };
+
+/** Start everything. On failure, whatever was started is torn down before the error is thrown. */
+export async function startTargets(workDir: string): Promise<RunningTargets> {
+  const cleanups: Cleanup[] = [];
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => (stopping ??= teardown(cleanups, workDir));
+
+  try {
+    const root = isRoot();
+    if (root) await chmod(workDir, 0o755);
+    const binDir = await pgBinDir();
+    const [mainPort, statsPort, volatilePort, closedPort, sshPort] = await freePorts(5);
+    const silent = await startSilentServer();
+    cleanups.push({ what: 'silent TCP server', run: silent.close });
+
+    const dayStart = statsFixtureDayStart();
+    const ports = { main: mainPort, stats: statsPort, volatile: volatilePort };
+    const pgDir = path.join(workDir, 'pg');
+    await mkdir(pgDir, { mode: 0o755 });
+    await chmod(pgDir, 0o755);
+
+    // Clusters and sshd start concurrently; allSettled so that nothing is still starting when
+    // the teardown runs after a failure.
+    const results = await Promise.allSettled([
+      ...CLUSTER_NAMES.map((name) =>
+        startPgCluster({ name, port: ports[name], binDir, pgDir, dayStart, cleanups }),
+      ),
+      startSshd({ workDir, port: sshPort, cleanups }),
+    ]);
+    const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failures.length > 0) {
+      throw new Error(failures.map((f) => (f.reason as Error).message).join('\n\n'));
+    }
+    const [main, stats, volatile] = (results.slice(0, 3) as PromiseFulfilledResult<PgTarget>[]).map(
+      (r) => r.value,
+    );
+    const ssh = (results[3] as PromiseFulfilledResult<TestTargets['ssh']>).value;
+
+    const info: TestTargets = {
+      pg: { main, stats, volatile },
+      closedPort,
+      silentPort: silent.port,
+      ssh,
+      statsFixture: { dayStart: dayStart.toISOString(), days: 3, intervalMinutes: 5 },
+      workDir,
+    };
+    return { info, stop };
+  } catch (err) {
+    try {
+      await stop();
+    } catch (stopErr) {
+      process.stderr.write(`teardown after a failed start also failed: ${String(stopErr)}\n`);
+    }
+    throw err;
+  }
+}
+
+async function teardown(cleanups: Cleanup[], workDir: string): Promise<void> {
+  const results = await Promise.allSettled(cleanups.map((c) => c.run()));
+  const errors: string[] = [];
+  results.forEach((r, i) => {
+    if (r.status === 'rejected') errors.push(`${cleanups[i].what}: ${String(r.reason)}`);
+  });
+  try {
+    await rm(workDir, { recursive: true, force: true, maxRetries: 3 });
+  } catch (err) {
+    errors.push(`removing ${workDir}: ${(err as Error).message}`);
+  }
+  if (errors.length > 0) throw new Error(`teardown problems:\n${errors.join('\n')}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// silent port
+
+async function startSilentServer(): Promise<{ port: number; close: () => Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+    // Never write anything; keep reading so the peer's writes do not block.
+    socket.resume();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, HOST, () => resolve());
+  });
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL
+
+interface ClusterSpec {
+  name: PgTarget['name'];
+  port: number;
+  binDir: string;
+  pgDir: string;
+  dayStart: Date;
+  cleanups: Cleanup[];
+}
+
+async function startPgCluster(spec: ClusterSpec): Promise<PgTarget> {
+  const { name, port, binDir } = spec;
+  const root = isRoot();
+  const runAs = root ? PG_OS_USER : null;
+  const clusterDir = path.join(spec.pgDir, name);
+  const dataDir = path.join(clusterDir, 'data');
+  const target: PgTarget = {
+    name,
+    host: HOST,
+    port,
+    superuser: 'postgres',
+    superpassword: secret(),
+    monitorUser: MONITOR_ROLE,
+    monitorPassword: secret(),
+    dataDir,
+    socketDir: clusterDir,
+    binDir,
+    runAs,
+  };
+  const step = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      const message = (err as Error).message;
+      const log = clusterLogFile(target);
+      throw new Error(
+        `PostgreSQL cluster "${name}" (port ${port}): ${what} failed: ${message}` +
+          (message.includes(log) || !existsSync(log)
+            ? ''
+            : `\n--- ${log} (tail)\n${await tailFile(log)}`),
+        { cause: err },
+      );
+    }
+  };
+
+  await step('preparing directories', async () => {
+    await mkdir(clusterDir, { mode: 0o755 });
+    await chmod(clusterDir, 0o755);
+    if (root) {
+      const pgUser = await lookupUser(PG_OS_USER);
+      if (!pgUser) throw new Error(`running as root needs an OS user "${PG_OS_USER}"`);
+      await chown(clusterDir, pgUser.uid, pgUser.gid);
+    }
+  });
+
+  await step('initdb', async () => {
+    const pwFile = path.join(clusterDir, 'superuser.pw');
+    await writeFile(pwFile, `${target.superpassword}\n`, { mode: 0o600 });
+    if (root) {
+      const pgUser = await lookupUser(PG_OS_USER);
+      if (pgUser) await chown(pwFile, pgUser.uid, pgUser.gid);
+    }
+    try {
+      await exec(
+        path.join(binDir, 'initdb'),
+        [
+          '-D',
+          dataDir,
+          '-U',
+          target.superuser,
+          `--pwfile=${pwFile}`,
+          '--auth-local=trust',
+          '--auth-host=scram-sha-256',
+          '-E',
+          'UTF8',
+          '--locale=C',
+          '--no-sync',
+          '--no-instructions',
+        ],
+        { runAs, cwd: clusterDir, timeoutMs: 120_000 },
+      );
+    } finally {
+      await rm(pwFile, { force: true });
+    }
+  });
+
+  await step('configuring', async () => {
+    const conf = [
+      '',
+      '# pgmon test harness',
+      `listen_addresses = '${HOST}'`,
+      `port = ${port}`,
+      `unix_socket_directories = '${clusterDir}'`,
+      'max_connections = 200',
+      'fsync = off',
+      'synchronous_commit = off',
+      'full_page_writes = off',
+      'shared_buffers = 32MB',
+      'logging_collector = off',
+      "timezone = 'UTC'",
+      "log_timezone = 'UTC'",
+      "lc_messages = 'C'",
+      '',
+    ].join('\n');
+    await writeFile(path.join(dataDir, 'postgresql.conf'), conf, { flag: 'a' });
+    await writeFile(
+      path.join(dataDir, 'pg_hba.conf'),
+      [
+        '# pgmon test harness: trust on the unix socket, real password auth over TCP',
+        'local all all trust',
+        `host all all ${HOST}/32 scram-sha-256`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  // Registered before starting, so a failed or half-done start is stopped too.
+  spec.cleanups.push({
+    what: `PostgreSQL cluster ${name}`,
+    run: () => stopCluster(target, 'immediate'),
+  });
+  await step('pg_ctl start', () => startCluster(target));
+
+  await step('creating roles and databases', async () => {
+    const client = await superuserClient(target);
+    try {
+      await client.query(
+        `CREATE ROLE ${MONITOR_ROLE} LOGIN PASSWORD ${client.escapeLiteral(target.monitorPassword)}`,
+      );
+      await client.query(`GRANT pg_monitor TO ${MONITOR_ROLE}`);
+      await client.query('CREATE DATABASE appdb OWNER postgres');
+      if (name === 'stats') await client.query('CREATE DATABASE stats_db OWNER postgres');
+    } finally {
+      await client.end();
+    }
+  });
+
+  if (name === 'stats') {
+    await step('loading the stats_db fixture', async () => {
+      const client = await superuserClient(target, 'stats_db');
+      try {
+        for (const sql of statsFixtureSql(spec.dayStart)) await client.query(sql);
+        await client.query(`GRANT CONNECT ON DATABASE stats_db TO ${MONITOR_ROLE}`);
+        await client.query(`GRANT SELECT ON pg_statistics, db_creation TO ${MONITOR_ROLE}`);
+      } finally {
+        await client.end();
+      }
+    });
+  }
+  return target;
+}
+
+// ---------------------------------------------------------------------------------------------
+// sshd
+
+interface SshdSpec {
+  workDir: string;
+  port: number;
+  cleanups: Cleanup[];
+}
+
+async function keygen(args: string[]): Promise<void> {
+  await exec('ssh-keygen', ['-q', ...args], { timeoutMs: 60_000 });
+}
+
+async function ensureOsUser(login: string): Promise<void> {
+  if (await lookupUser(login)) return;
+  const res = await exec('useradd', ['-M', '-d', '/nonexistent', '-s', '/bin/sh', login], {
+    allowFailure: true,
+  });
+  // 9: the user appeared meanwhile (another run); anything else is an error.
+  if (res.code !== 0 && !(await lookupUser(login))) {
+    throw new Error(`useradd ${login} failed (${res.code}): ${res.stderr.trim()}`);
+  }
+}
+
+async function startSshd(spec: SshdSpec): Promise<TestTargets['ssh']> {
+  const { workDir, port } = spec;
+  const sshDir = path.join(workDir, 'ssh');
+  const keysDir = path.join(sshDir, 'client-keys');
+  const authDir = path.join(workDir, 'authorized_keys');
+  const logFile = path.join(sshDir, 'sshd.log');
+  const root = isRoot();
+  try {
+    await mkdir(sshDir, { mode: 0o755 });
+    await mkdir(keysDir, { mode: 0o700 });
+    await mkdir(authDir, { mode: 0o755 });
+    await chmod(authDir, 0o755);
+
+    // Host key.
+    const hostKey = path.join(sshDir, 'ssh_host_ed25519_key');
+    await keygen(['-t', 'ed25519', '-N', '', '-C', 'pgmon-test-host', '-f', hostKey]);
+    const hostPublicKey = (await readFile(`${hostKey}.pub`, 'utf8')).trim();
+    const fp = await exec('ssh-keygen', ['-l', '-f', `${hostKey}.pub`]);
+    const hostKeyFingerprint = fp.stdout.split(/\s+/).find((f) => f.startsWith('SHA256:'));
+    if (!hostKeyFingerprint) throw new Error(`unexpected ssh-keygen -l output: ${fp.stdout}`);
+
+    // Users.
+    let passwordUser: SshUser | null = null;
+    let keyLogin: string;
+    if (root) {
+      await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
+      await ensureOsUser(SSH_PASSWORD_USER);
+      await ensureOsUser(SSH_KEY_USER);
+      const password = secret();
+      await exec('chpasswd', [], { input: `${SSH_PASSWORD_USER}:${password}\n` });
+      // Without PAM, sshd refuses accounts whose password field starts with "!" (locked), which
+      // is how useradd leaves them: "*" means "no password login" but not locked.
+      await exec('usermod', ['-p', '*', SSH_KEY_USER]);
+      passwordUser = { login: SSH_PASSWORD_USER, password };
+      keyLogin = SSH_KEY_USER;
+    } else {
+      keyLogin = os.userInfo().username;
+    }
+
+    // Key user: ed25519 without passphrase, RSA PEM with a passphrase; both authorised.
+    const edKey = path.join(keysDir, `${keyLogin}_ed25519`);
+    const rsaKey = path.join(keysDir, `${keyLogin}_rsa`);
+    const rsaPassphrase = secret(12);
+    await Promise.all([
+      keygen(['-t', 'ed25519', '-N', '', '-C', `${keyLogin}@pgmon-test`, '-f', edKey]),
+      keygen([
+        '-t',
+        'rsa',
+        '-b',
+        '2048',
+        '-m',
+        'PEM',
+        '-N',
+        rsaPassphrase,
+        '-C',
+        `${keyLogin}-rsa@pgmon-test`,
+        '-f',
+        rsaKey,
+      ]),
+    ]);
+    const authorized = path.join(authDir, keyLogin);
+    await writeFile(
+      authorized,
+      (await readFile(`${edKey}.pub`, 'utf8')) + (await readFile(`${rsaKey}.pub`, 'utf8')),
+      { mode: 0o644 },
+    );
+    await chmod(authorized, 0o644);
+
+    const allowUsers = passwordUser ? [passwordUser.login, keyLogin] : [keyLogin];
+    const config = path.join(sshDir, 'sshd_config');
+    await writeFile(
+      config,
+      [
+        '# pgmon test harness',
+        `Port ${port}`,
+        `ListenAddress ${HOST}`,
+        `HostKey ${hostKey}`,
+        `PidFile ${path.join(sshDir, 'sshd.pid')}`,
+        'UsePAM no',
+        'StrictModes no',
+        'PermitRootLogin no',
+        'PubkeyAuthentication yes',
+        `PasswordAuthentication ${passwordUser ? 'yes' : 'no'}`,
+        'KbdInteractiveAuthentication no',
+        `AuthorizedKeysFile ${authDir}/%u`,
+        `AllowUsers ${allowUsers.join(' ')}`,
+        'MaxStartups 100',
+        'LoginGraceTime 10',
+        'UseDNS no',
+        'PrintMotd no',
+        'X11Forwarding no',
+        'Subsystem sftp internal-sftp',
+        '',
+      ].join('\n'),
+      { mode: 0o644 },
+    );
+
+    const sshd = await spawnSshd(config, logFile);
+    spec.cleanups.push({ what: 'sshd', run: () => killSshd(sshd) });
+    await waitForBanner(port, sshd, 15_000);
+
+    const keyUser: SshUser = {
+      login: keyLogin,
+      privateKeyPath: edKey,
+      privateKey: await readFile(edKey, 'utf8'),
+      rsaKeyPath: rsaKey,
+      rsaKey: await readFile(rsaKey, 'utf8'),
+      rsaPassphrase,
+    };
+    return { host: HOST, port, hostKeyFingerprint, hostPublicKey, passwordUser, keyUser };
+  } catch (err) {
+    throw new Error(
+      `sshd (port ${port}): ${(err as Error).message}\n--- ${logFile} (tail)\n` +
+        (await tailFile(logFile)),
+      { cause: err },
+    );
+  }
+}
+
+async function spawnSshd(config: string, logFile: string): Promise<ChildProcess> {
+  const log = await open(logFile, 'a', 0o644);
+  try {
+    const child = spawn(SSHD, ['-D', '-e', '-f', config], {
+      stdio: ['ignore', log.fd, log.fd],
+      // Own session: a Ctrl-C in the terminal must not kill it before the teardown does.
+      detached: true,
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', reject);
+    });
+    return child;
+  } finally {
+    await log.close();
+  }
+}
+
+async function waitForBanner(port: number, sshd: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = '';
+  while (Date.now() < deadline) {
+    if (sshd.exitCode !== null || sshd.signalCode !== null) {
+      throw new Error(`sshd exited early (${sshd.exitCode ?? sshd.signalCode})`);
+    }
+    try {
+      const banner = await readBanner(port, Math.max(500, deadline - Date.now()));
+      if (banner.startsWith('SSH-2.0-')) return;
+      lastError = `unexpected banner ${JSON.stringify(banner)}`;
+    } catch (err) {
+      lastError = (err as Error).message;
+    }
+    await sleep(50);
+  }
+  throw new Error(
+    `sshd did not answer with an SSH-2.0- banner within ${timeoutMs} ms: ${lastError}`,
+  );
+}
+
+function readBanner(port: number, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: HOST, port });
+    let data = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error('no banner yet'));
+    }, timeoutMs);
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => {
+      data += chunk;
+      if (data.includes('\n')) {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve(data.split('\n')[0].trim());
+      }
+    });
+    socket.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      if (!data.includes('\n'))
+        reject(new Error(`connection closed (got ${JSON.stringify(data)})`));
+    });
+  });
+}
+
+/** pids of all live descendants of `pid` (Linux /proc). */
+async function descendants(pid: number): Promise<number[]> {
+  const parentOf = new Map<number, number>();
+  let entries: string[];
+  try {
+    entries = await readdir('/proc');
+  } catch {
+    return [];
+  }
+  await Promise.all(
+    entries
+      .filter((e) => /^\d+$/.test(e))
+      .map(async (e) => {
+        try {
+          const statLine = await readFile(`/proc/${e}/stat`, 'utf8');
+          // pid (comm) state ppid ...: comm may contain spaces/parentheses.
+          const fields = statLine.slice(statLine.lastIndexOf(')') + 2).split(' ');
+          parentOf.set(Number(e), Number(fields[1]));
+        } catch {
+          /* process gone */
+        }
+      }),
+  );
+  const result: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const current = queue.shift() as number;
+    for (const [child, parent] of parentOf) {
+      if (parent === current) {
+        result.push(child);
+        queue.push(child);
+      }
+    }
+  }
+  return result;
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    /* already gone */
+  }
+}
+
+/**
+ * Kill sshd and the per-connection processes it forked (they run in their own sessions and
+ * would outlive the listener).
+ */
+async function killSshd(sshd: ChildProcess): Promise<void> {
+  if (sshd.pid === undefined || sshd.exitCode !== null || sshd.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => sshd.once('exit', () => resolve()));
+  const children = await descendants(sshd.pid);
+  for (const pid of children) signal(pid, 'SIGTERM');
+  signal(sshd.pid, 'SIGTERM');
+  const timedOut = await Promise.race([exited.then(() => false), sleep(5_000).then(() => true)]);
+  if (timedOut) {
+    for (const pid of await descendants(sshd.pid)) signal(pid, 'SIGKILL');
+    signal(sshd.pid, 'SIGKILL');
+    await exited;
+  }
+  // Session processes still there after a moment (they were re-parented when sshd exited).
+  await sleep(100);
+  for (const pid of children) {
+    const comm = await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '');
+    if (comm.trim() === 'sshd') signal(pid, 'SIGKILL');
+  }
+}
+
+/** For run.ts: a short description of where things listen. */
+export function describeTargets(info: TestTargets): string {
+  const pg = CLUSTER_NAMES.map((n) => `${n}:${info.pg[n].port}`).join(' ');
+  return (
+    `pg ${pg}, sshd:${info.ssh.port}, closed:${info.closedPort}, silent:${info.silentPort}` +
+    (info.pg.main.runAs ? ` (postgres runs as ${info.pg.main.runAs})` : '') +
+    (info.ssh.passwordUser ? '' : ' (no ssh password user: not root)')
+  );
+}
+
+/** True when every directory from `dir` up to / can be traversed by other users. */
+export async function traversableByOthers(dir: string): Promise<boolean> {
+  let current = path.resolve(dir);
+  for (;;) {
+    const st = await stat(current);
+    if ((st.mode & 0o001) === 0) return false;
+    const parent = path.dirname(current);
+    if (parent === current) return true;
+    current = parent;
+  }
+}
