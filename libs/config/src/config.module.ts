@@ -35,7 +35,13 @@ export class AppConfigModule {
   }
 }
 
+/**
+ * ConfigService falls back to the raw process.env for values the schema turned into
+ * `undefined` (such as `VAR=`), so the values are parsed once more here; parsing is idempotent.
+ */
 function readEnv(config: ConfigService<Env, true>): Env {
   const keys = Object.keys(envSchema.shape) as (keyof Env)[];
-  return Object.fromEntries(keys.map((key) => [key, config.get(key, { infer: true })])) as Env;
+  return envSchema.parse(
+    Object.fromEntries(keys.map((key) => [key, config.get(key, { infer: true })])),
+  );
 }

@@ -3,4 +3,9 @@ export { HttpPipelineModule } from './http.module.js';
 export { describeRequest, RequestLogMiddleware, safeUrl } from './request-log.middleware.js';
 export type { RequestWithId } from './request-log.middleware.js';
 export { SeedExceptionFilter } from './seed-exception.filter.js';
-export { SeedValidationPipe, toIssues } from './seed-validation.pipe.js';
+export {
+  exceedsDepth,
+  MAX_INPUT_DEPTH,
+  SeedValidationPipe,
+  toIssues,
+} from './seed-validation.pipe.js';

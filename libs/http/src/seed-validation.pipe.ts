@@ -39,14 +39,40 @@ export class SeedValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const location = LOCATION_BY_PARAM_TYPE[metadata.type] ?? 'body';
+    if (exceedsDepth(value, MAX_INPUT_DEPTH)) {
+      throw new UnprocessableEntityException({
+        detail: [
+          {
+            loc: [location],
+            msg: `Input is nested more than ${MAX_INPUT_DEPTH} levels deep`,
+            type: 'value_error',
+          },
+        ],
+      });
+    }
     try {
       return (await super.transform(value, metadata)) as unknown;
     } catch (error) {
       if (!(error instanceof ValidationFailure)) throw error;
-      const location = LOCATION_BY_PARAM_TYPE[metadata.type] ?? 'body';
       throw new UnprocessableEntityException({ detail: toIssues(error.errors, [location]) });
     }
   }
+}
+
+/** No DTO nests this deep; deeper input would only serve to exhaust the transformer's stack. */
+export const MAX_INPUT_DEPTH = 32;
+
+/** Iterative (never recursive) check that `value` nests at most `limit` objects or arrays deep. */
+export function exceedsDepth(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop() as [unknown, number];
+    if (current === null || typeof current !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 export function toIssues(

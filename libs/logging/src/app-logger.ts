@@ -6,6 +6,6 @@ export function createAppLogger(config: Pick<AppConfig, 'log'>): ConsoleLogger {
   return new ConsoleLogger('pgmon', {
     logLevels: config.log.nestLevels,
     json: config.log.format === 'json',
-    colors: config.log.format !== 'json' && process.stdout.isTTY,
+    colors: config.log.format !== 'json' && process.stdout.isTTY === true,
   });
 }

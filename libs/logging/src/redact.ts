@@ -5,7 +5,9 @@ export const REDACTED = '[REDACTED]';
 
 /** Deep copy of `value` with every secret-looking field replaced by [REDACTED]. */
 export function redact(value: unknown, depth = 0): unknown {
-  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') return value;
+  // Deeper than any object we log on purpose: hide it rather than walk it.
+  if (depth > 8) return REDACTED;
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   const copy: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
@@ -14,7 +16,20 @@ export function redact(value: unknown, depth = 0): unknown {
   return copy;
 }
 
-/** Removes credentials embedded in a connection URL (postgres://user:pass@host/db). */
+/** Removes credentials from a connection URL (`postgres://user:pass@host/db?password=...`). */
 export function redactUrl(url: string): string {
-  return url.replace(/(\/\/[^:/@]+):[^@]*@/, `$1:${REDACTED}@`);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return REDACTED;
+  }
+  const credentials = parsed.username
+    ? `${parsed.username}${parsed.password ? `:${REDACTED}` : ''}@`
+    : '';
+  const params = [...parsed.searchParams].map(
+    ([key, value]) => `${key}=${SECRET_FIELD.test(key) ? REDACTED : encodeURIComponent(value)}`,
+  );
+  const query = params.length > 0 ? `?${params.join('&')}` : '';
+  return `${parsed.protocol}//${credentials}${parsed.host}${parsed.pathname}${query}`;
 }

@@ -6,7 +6,7 @@ import { assertLoginForm } from '../login/login-form.js';
 
 /**
  * POST /token: refuses locked-out clients (429), malformed forms (422), then checks the
- * password through passport-local; a failure counts against the client and answers 401.
+ * password through passport-local; every attempt counts against the client until one succeeds.
  */
 @Injectable()
 export class LocalAuthGuard extends AuthGuard('local') {
@@ -19,12 +19,10 @@ export class LocalAuthGuard extends AuthGuard('local') {
     const client = clientAddress(request);
     this.attempts.assertAllowed(client);
     assertLoginForm(request.body);
-    try {
-      await super.canActivate(context);
-    } catch (error) {
-      if (error instanceof UnauthorizedException) this.attempts.recordFailure(client);
-      throw error;
-    }
+    // Counted before the (slow) password check, so parallel guesses cannot outrun the limit;
+    // a success clears the record.
+    this.attempts.recordFailure(client);
+    await super.canActivate(context);
     this.attempts.recordSuccess(client);
     return true;
   }

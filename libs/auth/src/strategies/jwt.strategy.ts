@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
@@ -19,7 +20,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.auth.secretKey,
+      // A KeyObject: given a string, jsonwebtoken first tries (and fails) to parse it as a
+      // public key on every request, which was the most expensive step of a cached GET.
+      secretOrKey: createSecretKey(Buffer.from(config.auth.secretKey)) as unknown as string,
       algorithms: ['HS256'],
       ignoreExpiration: false,
     });

@@ -101,17 +101,20 @@ export class UsersRepository {
       .execute();
   }
 
-  /** Active admins other than `exceptLogin`, locking their rows on PostgreSQL. */
+  /**
+   * Active admins other than `exceptLogin`. On PostgreSQL every active admin row is locked, in
+   * login order, so two concurrent demotions serialize instead of deadlocking.
+   */
   async countOtherActiveAdmins(exceptLogin: string, executor: Executor): Promise<number> {
     let query = executor
       .selectFrom('users')
       .select('login')
       .where('role', '=', 'admin')
       .where('is_active', '=', 1)
-      .where('login', '!=', exceptLogin);
+      .orderBy('login');
     if (this.store.dialect === 'postgres') query = query.forUpdate();
     const rows = await query.execute();
-    return rows.length;
+    return rows.filter((row) => row.login !== exceptLogin).length;
   }
 
   transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
