@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { NestFactory } from '@nestjs/core';
 import { AppConfig, type AppConfigModuleOptions } from '#config';
+import { RequestLogMiddleware } from '#http';
 import { createAppLogger } from '#logging';
 import { ApiModule } from './api.module.js';
 import { setupOpenApi } from './openapi.js';
@@ -18,9 +19,15 @@ export async function createApi(
   const app = await NestFactory.create<NestExpressApplication>(await ApiModule.forRoot(options), {
     bodyParser: false,
     bufferLogs: true,
+    // During shutdown, new requests (also on kept-alive connections) get 503 and
+    // "Connection: close", while requests already in flight finish.
+    return503OnClosing: true,
   });
   const config = app.get(AppConfig);
   app.useLogger(createAppLogger(config));
+  // First, so that requests the body parser refuses are logged and get a request id too.
+  const requestLog = new RequestLogMiddleware();
+  app.use(requestLog.use.bind(requestLog));
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.set('trust proxy', config.http.trustProxy);
@@ -32,6 +39,7 @@ export async function createApi(
     });
   }
   setupOpenApi(app);
-  app.enableShutdownHooks();
+  // process.exit after the hooks ran: a SIGTERM shutdown that went well exits 0, not 143.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   return app;
 }
