@@ -8,6 +8,13 @@ import { createApi } from '../../apps/api/src/create-api.js';
 
 export const TEST_ADMIN_PASSWORD = 'admin-password-123';
 
+export type TestRole = 'viewer' | 'operator' | 'admin';
+
+/** The Authorization header of a bearer token, for supertest's `.set()`. */
+export function bearer(token: string): { Authorization: string } {
+  return { Authorization: `Bearer ${token}` };
+}
+
 export interface TestApi {
   app: NestExpressApplication;
   /** supertest bound to the app's HTTP server. */
@@ -18,8 +25,10 @@ export interface TestApi {
   login(username: string, password: string): Promise<string>;
   /** A token of the bootstrap `admin`. */
   adminToken(): Promise<string>;
+  /** Creates a user through the admin API (random password unless given); returns its password. */
+  createUser(login: string, role: TestRole, password?: string): Promise<string>;
   /** Creates a user through the admin API and returns a token for it. */
-  userToken(login: string, role: 'viewer' | 'operator' | 'admin'): Promise<string>;
+  userToken(login: string, role: TestRole): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -54,6 +63,19 @@ export async function startTestApi(env: Record<string, string | undefined> = {})
   let admin: string | undefined;
   const adminToken = async (): Promise<string> =>
     (admin ??= await login('admin', TEST_ADMIN_PASSWORD));
+  const createUser = async (
+    userLogin: string,
+    role: TestRole,
+    password = `pw-${userLogin}-${randomBytes(4).toString('hex')}`,
+  ): Promise<string> => {
+    const created = await http
+      .post('/users')
+      .set(bearer(await adminToken()))
+      .send({ login: userLogin, password, role });
+    if (created.status !== 201)
+      throw new Error(`creating ${userLogin}: ${created.status} ${JSON.stringify(created.body)}`);
+    return password;
+  };
   return {
     app,
     http,
@@ -64,15 +86,9 @@ export async function startTestApi(env: Record<string, string | undefined> = {})
     >,
     login,
     adminToken,
+    createUser,
     async userToken(userLogin, role) {
-      const password = `pw-${userLogin}-${randomBytes(4).toString('hex')}`;
-      const created = await http
-        .post('/users')
-        .set('Authorization', `Bearer ${await adminToken()}`)
-        .send({ login: userLogin, password, role });
-      if (created.status !== 201)
-        throw new Error(`creating ${userLogin}: ${created.status} ${JSON.stringify(created.body)}`);
-      return login(userLogin, password);
+      return login(userLogin, await createUser(userLogin, role));
     },
     async close() {
       await app.close();

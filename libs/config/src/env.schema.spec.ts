@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { envSchema, MIN_KEY_BYTES, SEED_DEFAULT_SECRET, type Env } from './env.schema.js';
+
+function parsed(env: Record<string, string>): Env {
+  const result = envSchema.safeParse(env);
+  if (!result.success)
+    assert.fail(`expected ${JSON.stringify(env)} to parse: ${result.error.message}`);
+  return result.data;
+}
+
+/** The issues of a refused environment, as `VARIABLE: message` (the boot error's format). */
+function refusal(env: Record<string, string>): string[] {
+  const result = envSchema.safeParse(env);
+  if (result.success) assert.fail(`expected ${JSON.stringify(env)} to be refused`);
+  return result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+}
+
+const VARIABLES = Object.keys(envSchema.shape);
+
+describe('envSchema', () => {
+  it('returns the documented defaults when nothing is set', () => {
+    const env = parsed({});
+    assert.equal(env.PORT, 8000);
+    assert.equal(env.HOST, '0.0.0.0');
+    assert.equal(env.DATA_DIR, './data');
+    assert.equal(env.LOG_LEVEL, 'INFO');
+    assert.equal(env.STATUS_CACHE_TTL, 5);
+    assert.equal(env.SSH_CACHE_TTL, 30);
+    assert.equal(env.COLLECT_INTERVAL, 60);
+    assert.equal(env.DATABASE_URL, undefined);
+    assert.equal(env.SECRET_KEY, undefined);
+    assert.equal(env.ENCRYPTION_KEY, undefined);
+    assert.equal(env.ADMIN_PASSWORD, undefined);
+    assert.equal(env.CORS_ORIGINS, undefined);
+  });
+
+  it('returns the defaults when every variable is an empty string', () => {
+    const fromEmpty = parsed(Object.fromEntries(VARIABLES.map((name) => [name, ''])));
+    const defaults = parsed({});
+    for (const name of VARIABLES as (keyof Env)[]) {
+      assert.equal(fromEmpty[name], defaults[name], name);
+    }
+  });
+
+  it('returns whole numbers parsed from text', () => {
+    const env = parsed({ PORT: '9000', STATUS_CACHE_TTL: '0', SSH_CACHE_TTL: '120' });
+    assert.equal(env.PORT, 9000);
+    assert.equal(env.STATUS_CACHE_TTL, 0);
+    assert.equal(env.SSH_CACHE_TTL, 120);
+  });
+
+  const refused: [Record<string, string>, string, RegExp][] = [
+    [{ PORT: 'abc' }, 'PORT', /whole number/],
+    [{ PORT: '0' }, 'PORT', /at least 1/],
+    [{ PORT: '70000' }, 'PORT', /at most 65535/],
+    [{ PORT: '80.5' }, 'PORT', /whole number/],
+    [{ LOG_LEVEL: 'LOUD' }, 'LOG_LEVEL', /DEBUG, INFO, WARNING/],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL', /postgres/],
+    [{ COLLECT_INTERVAL: '1' }, 'COLLECT_INTERVAL', /at least 5/],
+    [{ ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD', /at least 8/],
+  ];
+  for (const [env, variable, message] of refused) {
+    const [value] = Object.values(env);
+    it(`returns an issue naming ${variable} for ${variable}=${value}`, () => {
+      const issues = refusal(env);
+      assert.equal(issues.length, 1, issues.join('\n'));
+      assert.match(issues[0] ?? '', new RegExp(`^${variable}: `));
+      assert.match(issues[0] ?? '', message);
+    });
+  }
+
+  it('returns one issue per bad variable', () => {
+    const issues = refusal({ PORT: 'abc', LOG_LEVEL: 'LOUD' });
+    assert.deepEqual(
+      issues.map((issue) => issue.split(':')[0]),
+      ['PORT', 'LOG_LEVEL'],
+    );
+  });
+
+  for (const variable of ['SECRET_KEY', 'ENCRYPTION_KEY']) {
+    it(`refuses the seed's public default as ${variable}`, () => {
+      // The seed default is exactly 32 bytes: only the explicit check refuses it.
+      assert.equal(Buffer.byteLength(SEED_DEFAULT_SECRET), MIN_KEY_BYTES);
+      const issues = refusal({ [variable]: SEED_DEFAULT_SECRET });
+      assert.match(issues.join('\n'), new RegExp(`^${variable}: .*public default`));
+      refusal({ [variable]: `  ${SEED_DEFAULT_SECRET}  ` });
+    });
+
+    it(`refuses a ${variable} under ${MIN_KEY_BYTES} bytes and accepts one of ${MIN_KEY_BYTES}`, () => {
+      const issues = refusal({ [variable]: 'x'.repeat(MIN_KEY_BYTES - 1) });
+      assert.match(issues.join('\n'), new RegExp(`^${variable}: must be at least 32 bytes`));
+      assert.equal(
+        parsed({ [variable]: 'x'.repeat(MIN_KEY_BYTES) })[variable as keyof Env],
+        'x'.repeat(32),
+      );
+      // Bytes, not characters: 16 two-byte characters are enough, 15 plus one byte are not.
+      parsed({ [variable]: 'é'.repeat(16) });
+      refusal({ [variable]: `${'é'.repeat(15)}x` });
+    });
+  }
+
+  it('returns LOG_LEVEL upper-cased, accepting seed and Nest names in any case', () => {
+    const names = ['debug', 'Info', 'WARNING', 'error', 'warn', 'log', 'verbose', 'fatal'];
+    for (const name of names) {
+      assert.equal(parsed({ LOG_LEVEL: name }).LOG_LEVEL, name.toUpperCase());
+    }
+  });
+
+  it('accepts postgres:// and postgresql:// DATABASE_URLs', () => {
+    for (const url of ['postgres://u:p@db/pgmon', 'postgresql://db:5432/pgmon']) {
+      assert.equal(parsed({ DATABASE_URL: url }).DATABASE_URL, url);
+    }
+  });
+});

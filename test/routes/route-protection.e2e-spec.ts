@@ -1,0 +1,280 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Response } from 'supertest';
+import { startTestApi, type TestApi } from '../support/api.js';
+import { decodeClaims, expiredToken, signJwt, unsignedToken } from '../support/jwt.js';
+
+type Access = 'public' | 'viewer' | 'operator' | 'admin';
+type Role = Exclude<Access, 'public'>;
+
+/**
+ * Every operation of the API and the least privileged caller it admits. A route added to the
+ * app without a line here fails the "lists exactly" test: decide its access, then add it.
+ */
+const ACCESS: Record<string, Access> = {
+  'POST /token': 'public',
+  'GET /api/health': 'public',
+  'GET /users/me': 'viewer',
+  'GET /users': 'admin',
+  'POST /users': 'admin',
+  'PUT /users/{login}': 'admin',
+  'DELETE /users/{login}': 'admin',
+  'GET /servers': 'viewer',
+  'GET /servers/{server_name}': 'viewer',
+  'POST /servers': 'operator',
+  'PUT /servers/{server_name}': 'operator',
+  'DELETE /servers/{server_name}': 'operator',
+  'POST /servers/{server_name}/test': 'operator',
+  'GET /server_stats/{server_name}': 'viewer',
+  'GET /api/pools/status': 'viewer',
+};
+
+const ROLES: readonly Role[] = ['viewer', 'operator', 'admin'];
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'];
+
+/** Values for path parameters: names that exist nowhere, so admitted calls change nothing. */
+const PATH_SAMPLES: Record<string, string> = {
+  login: 'route-probe-nobody',
+  server_name: 'route-probe-nobody',
+};
+
+interface Operation {
+  security?: Record<string, string[]>[];
+  'x-required-role'?: string;
+}
+interface OpenApiDocument {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+  components?: { securitySchemes?: Record<string, Record<string, unknown>> };
+}
+
+function split(route: string): { method: string; path: string } {
+  const [method = '', path = ''] = route.split(' ');
+  return { method, path };
+}
+
+function concretePath(path: string): string {
+  return path.replace(
+    /\{(\w+)\}/g,
+    (_match, name: string) => PATH_SAMPLES[name] ?? `probe-${name}`,
+  );
+}
+
+function isAtLeast(role: Role, required: Role): boolean {
+  return ROLES.indexOf(role) >= ROLES.indexOf(required);
+}
+
+function assertUnauthorized(response: Response, expectedDetail?: string): void {
+  assert.equal(response.status, 401, `expected 401, got ${response.status} ${response.text}`);
+  assert.equal(response.headers['www-authenticate'], 'Bearer');
+  const detail = (response.body as { detail?: unknown }).detail;
+  assert.equal(typeof detail, 'string');
+  assert.ok((detail as string).length > 0);
+  if (expectedDetail !== undefined) assert.equal(detail, expectedDetail);
+}
+
+function assertAdmitted(response: Response): void {
+  assert.ok(
+    response.status !== 401 && response.status !== 403,
+    `expected the guards to admit the call, got ${response.status} ${response.text}`,
+  );
+  assert.ok(response.status < 500, `unexpected ${response.status} ${response.text}`);
+}
+
+describe('Route protection', () => {
+  let api: TestApi;
+  let document: OpenApiDocument;
+  const tokens = {} as Record<Role, string>;
+  let adminVersion: unknown;
+
+  /** Calls `route` (with a `{}` body where it takes one) and an optional raw Authorization. */
+  function call(route: string, authorization?: string): Promise<Response> {
+    const { method, path } = split(route);
+    const url = concretePath(path);
+    const verb = method.toLowerCase() as 'get' | 'post' | 'put' | 'delete' | 'patch';
+    let pending = api.http[verb](url);
+    if (authorization !== undefined) pending = pending.set('Authorization', authorization);
+    return ['post', 'put', 'patch'].includes(verb) ? pending.send({}) : pending;
+  }
+
+  before(async () => {
+    api = await startTestApi();
+    tokens.admin = await api.adminToken();
+    [tokens.viewer, tokens.operator] = await Promise.all([
+      api.userToken('rp-viewer', 'viewer'),
+      api.userToken('rp-operator', 'operator'),
+    ]);
+    adminVersion = decodeClaims(tokens.admin).ver;
+    const response = await api.http.get('/openapi.json');
+    assert.equal(response.status, 200);
+    document = response.body as OpenApiDocument;
+  });
+
+  after(async () => {
+    await api?.close();
+  });
+
+  describe('GET /openapi.json', () => {
+    function operations(): [string, Operation][] {
+      return Object.entries(document.paths).flatMap(([path, item]) =>
+        Object.entries(item)
+          .filter(([method]) => HTTP_METHODS.includes(method))
+          .map(([method, operation]): [string, Operation] => [
+            `${method.toUpperCase()} ${path}`,
+            operation,
+          ]),
+      );
+    }
+
+    it('lists exactly the routes of the access table', () => {
+      const documented = operations()
+        .map(([route]) => route)
+        .sort();
+      assert.deepEqual(documented, Object.keys(ACCESS).sort());
+    });
+
+    it('marks each role-restricted operation with its x-required-role', () => {
+      for (const [route, operation] of operations()) {
+        const access = ACCESS[route];
+        const marked = operation['x-required-role'];
+        if (access === 'operator' || access === 'admin') {
+          assert.equal(marked, access, `${route} x-required-role`);
+        } else if (access === 'viewer') {
+          assert.ok(marked === undefined || marked === 'viewer', `${route}: ${String(marked)}`);
+        } else {
+          assert.equal(marked, undefined, `${route} is public but says ${String(marked)}`);
+        }
+      }
+    });
+
+    it('declares a bearer scheme and an OAuth2 password flow against /token', () => {
+      const schemes = Object.values(document.components?.securitySchemes ?? {});
+      assert.ok(
+        schemes.some(
+          (scheme) => scheme.type === 'http' && String(scheme.scheme).toLowerCase() === 'bearer',
+        ),
+        'an http bearer scheme',
+      );
+      const flows = schemes
+        .filter((scheme) => scheme.type === 'oauth2')
+        .map((scheme) => (scheme.flows as { password?: { tokenUrl?: string } }).password);
+      assert.ok(
+        flows.some((flow) => flow?.tokenUrl === '/token'),
+        'an oauth2 password flow with tokenUrl /token',
+      );
+    });
+
+    it('puts a security requirement on protected operations only', () => {
+      const schemeNames = Object.keys(document.components?.securitySchemes ?? {});
+      for (const [route, operation] of operations()) {
+        const requirements = operation.security ?? [];
+        if (ACCESS[route] === 'public') {
+          assert.deepEqual(requirements, [], `${route} must not require security`);
+          continue;
+        }
+        assert.ok(requirements.length > 0, `${route} has no security requirement`);
+        const named = requirements.flatMap((requirement) => Object.keys(requirement));
+        assert.deepEqual(
+          [...new Set(named)].sort(),
+          [...schemeNames].sort(),
+          `${route} offers both the bearer scheme and the password flow`,
+        );
+      }
+    });
+  });
+
+  describe('GET /docs', () => {
+    it('serves the Swagger UI and the OpenAPI document without a token', async () => {
+      const docs = await api.http.get('/docs');
+      assert.equal(docs.status, 200);
+      assert.match(String(docs.headers['content-type']), /text\/html/);
+      const json = await api.http.get('/openapi.json');
+      assert.equal(json.status, 200);
+      assert.match(String(json.headers['content-type']), /application\/json/);
+    });
+  });
+
+  describe('Authorization header', () => {
+    it('refuses a Basic scheme carrying valid credentials', async () => {
+      const basic = Buffer.from('admin:admin-password-123').toString('base64');
+      assertUnauthorized(await call('GET /users/me', `Basic ${basic}`));
+    });
+
+    it('refuses a bearer token passed in the query string instead of the header', async () => {
+      assertUnauthorized(await api.http.get(`/users/me?access_token=${tokens.admin}`));
+    });
+
+    it('refuses a garbage bearer value', async () => {
+      assertUnauthorized(await call('GET /users/me', 'Bearer not.a.jwt'));
+      assertUnauthorized(await call('GET /users/me', 'Bearer '));
+    });
+  });
+
+  for (const [route, access] of Object.entries(ACCESS)) {
+    describe(route, () => {
+      if (access === 'public') {
+        it('answers without a token', async () => {
+          assertAdmitted(await call(route));
+        });
+        return;
+      }
+
+      it('refuses a missing token with 401, WWW-Authenticate: Bearer and a detail', async () => {
+        assertUnauthorized(await call(route));
+      });
+
+      it('refuses a token signed with the wrong key', async () => {
+        const forged = signJwt({ sub: 'admin', role: 'admin', ver: adminVersion }, 'wrong-key');
+        assertUnauthorized(await call(route, `Bearer ${forged}`));
+      });
+
+      it('refuses an alg: none token', async () => {
+        const unsigned = unsignedToken({ sub: 'admin', role: 'admin', ver: adminVersion });
+        assertUnauthorized(await call(route, `Bearer ${unsigned}`));
+      });
+
+      it('refuses a token signed with the right key but HS512', async () => {
+        const claims = { sub: 'admin', role: 'admin', ver: adminVersion };
+        const token = signJwt(claims, api.env.SECRET_KEY ?? '', 'HS512');
+        assertUnauthorized(await call(route, `Bearer ${token}`));
+      });
+
+      it('refuses an expired token with "Token has expired"', async () => {
+        const claims = { sub: 'admin', role: 'admin', ver: adminVersion };
+        const token = expiredToken(claims, api.env.SECRET_KEY ?? '');
+        assertUnauthorized(await call(route, `Bearer ${token}`), 'Token has expired');
+      });
+
+      it('refuses a valid token of a user that does not exist', async () => {
+        const token = signJwt(
+          { sub: 'ghost-user', role: 'admin', ver: 0 },
+          api.env.SECRET_KEY ?? '',
+        );
+        assertUnauthorized(await call(route, `Bearer ${token}`));
+      });
+
+      for (const role of ROLES) {
+        if (isAtLeast(role, access)) {
+          it(`lets a ${role} through`, async () => {
+            assertAdmitted(await call(route, `Bearer ${tokens[role]}`));
+          });
+        } else {
+          it(`refuses a ${role} with 403`, async () => {
+            const response = await call(route, `Bearer ${tokens[role]}`);
+            assert.equal(response.status, 403, response.text);
+            assert.equal(typeof (response.body as { detail?: unknown }).detail, 'string');
+          });
+        }
+      }
+
+      if (access !== 'viewer') {
+        it('refuses a viewer whose correctly signed token claims a higher role', async () => {
+          const claims = { ...decodeClaims(tokens.viewer), role: 'admin' };
+          const token = signJwt(claims, api.env.SECRET_KEY ?? '');
+          const response = await call(route, `Bearer ${token}`);
+          assert.equal(response.status, 403, response.text);
+        });
+      }
+    });
+  }
+});
