@@ -1,8 +1,11 @@
+import { CacheModule } from '@nestjs/cache-manager';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '#auth';
-import { AppConfigModule, type AppConfigModuleOptions } from '#config';
+import { AppConfig, AppConfigModule, type AppConfigModuleOptions } from '#config';
 import { HealthModule } from '#health';
 import { HttpPipelineModule } from '#http';
+import { PoolModule } from '#pool';
+import { StatsModule } from '#stats';
 import { StoreModule } from '#store';
 
 /** The HTTP API process. */
@@ -13,9 +16,17 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         await AppConfigModule.forRoot(options),
+        CacheModule.registerAsync({
+          isGlobal: true,
+          inject: [AppConfig],
+          // The default TTL is the status TTL; SshService passes SSH_CACHE_TTL explicitly.
+          useFactory: (config: AppConfig) => ({ ttl: config.cache.statusTtlSeconds * 1000 }),
+        }),
         HttpPipelineModule,
         StoreModule,
         AuthModule,
+        PoolModule,
+        StatsModule,
         HealthModule,
       ],
     };

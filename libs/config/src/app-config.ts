@@ -8,6 +8,25 @@ import { PGMON_VERSION } from './version.js';
 /** Seed log level names; Nest's own names are accepted too. */
 export type SeedLogLevel = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
 
+/** Sizes of the connection pools to one monitored database. */
+export interface PoolProfile {
+  min: number;
+  max: number;
+}
+
+/** How pgmon treats the servers it watches: timeouts and pool sizes. */
+export interface TargetLimits {
+  statusDeadlineMs: number;
+  connectTimeoutMs: number;
+  statementTimeoutMs: number;
+  sshTimeoutMs: number;
+  pools: { default: PoolProfile; stats_db: PoolProfile };
+  poolIdleTimeoutSeconds: number;
+  poolCloseAfterSeconds: number;
+  /** 0: unlimited; 1: a fresh connection per query. */
+  poolMaxUses: number;
+}
+
 export type StoreLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
 /**
@@ -36,6 +55,7 @@ export class AppConfig {
     readonly log: { level: SeedLogLevel; nestLevels: LogLevel[]; format: 'text' | 'json' },
     readonly cache: { statusTtlSeconds: number; sshTtlSeconds: number },
     readonly collector: { intervalSeconds: number; retentionDays: number },
+    readonly targets: TargetLimits,
     /** Key files written on this boot (so the operator can be told once). */
     readonly generatedKeyFiles: string[],
   ) {}
@@ -74,8 +94,30 @@ export function buildAppConfig(env: Env): AppConfig {
     { level, nestLevels: nestLogLevels(env.LOG_LEVEL), format: env.LOG_FORMAT },
     { statusTtlSeconds: env.STATUS_CACHE_TTL, sshTtlSeconds: env.SSH_CACHE_TTL },
     { intervalSeconds: env.COLLECT_INTERVAL, retentionDays: env.HISTORY_RETENTION_DAYS },
+    targetLimits(env),
     generated,
   );
+}
+
+function targetLimits(env: Env): TargetLimits {
+  return {
+    statusDeadlineMs: env.STATUS_DEADLINE_MS,
+    connectTimeoutMs: env.PG_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs: env.PG_STATEMENT_TIMEOUT_MS,
+    sshTimeoutMs: env.SSH_TIMEOUT_MS,
+    pools: {
+      default: poolProfile('POOL_DEFAULT', env.POOL_DEFAULT_MIN, env.POOL_DEFAULT_MAX),
+      stats_db: poolProfile('POOL_STATS', env.POOL_STATS_MIN, env.POOL_STATS_MAX),
+    },
+    poolIdleTimeoutSeconds: env.POOL_IDLE_TIMEOUT,
+    poolCloseAfterSeconds: env.POOL_CLOSE_AFTER,
+    poolMaxUses: env.POOL_MAX_USES,
+  };
+}
+
+function poolProfile(prefix: string, min: number, max: number): PoolProfile {
+  if (min > max) throw new Error(`${prefix}_MIN: must not exceed ${prefix}_MAX (${max})`);
+  return { min, max };
 }
 
 function keyFromFile(dataDir: string, fileName: string, generated: string[]): string {

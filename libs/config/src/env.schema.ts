@@ -73,6 +73,17 @@ export const envSchema = z.object({
   SSH_CACHE_TTL: integer(30, 0, 86400),
   COLLECT_INTERVAL: integer(60, 5, 86400),
   HISTORY_RETENTION_DAYS: integer(90, 1, 3650),
+  STATUS_DEADLINE_MS: integer(4000, 200, 60000),
+  PG_CONNECT_TIMEOUT_MS: integer(3000, 100, 60000),
+  PG_STATEMENT_TIMEOUT_MS: integer(10000, 100, 600000),
+  SSH_TIMEOUT_MS: integer(5000, 200, 60000),
+  POOL_DEFAULT_MIN: integer(1, 0, 100),
+  POOL_DEFAULT_MAX: integer(5, 1, 100),
+  POOL_STATS_MIN: integer(2, 0, 100),
+  POOL_STATS_MAX: integer(10, 1, 100),
+  POOL_IDLE_TIMEOUT: integer(30, 1, 86400),
+  POOL_CLOSE_AFTER: integer(300, 1, 86400),
+  POOL_MAX_USES: integer(0, 0, 1_000_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -9,6 +9,7 @@ import { HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { Public } from '#auth';
 import { AppConfig } from '#config';
+import { PoolHealthIndicator, PoolRegistry } from '#pool';
 import { StoreHealthIndicator } from '#store';
 import { HealthView } from './health.view.js';
 
@@ -18,6 +19,8 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly store: StoreHealthIndicator,
+    private readonly pools: PoolHealthIndicator,
+    private readonly registry: PoolRegistry,
     private readonly config: AppConfig,
   ) {}
 
@@ -32,7 +35,7 @@ export class HealthController {
     return {
       status: result.status,
       timestamp: new Date().toISOString(),
-      pools_count: 0,
+      pools_count: this.registry.size,
       version: this.config.version,
       log_level: this.config.log.level,
       checks: result.details,
@@ -41,7 +44,7 @@ export class HealthController {
 
   private async runChecks(): Promise<HealthCheckResult> {
     try {
-      return await this.health.check([() => this.store.check()]);
+      return await this.health.check([() => this.store.check(), () => this.pools.check()]);
     } catch (error) {
       if (error instanceof ServiceUnavailableException)
         return error.getResponse() as HealthCheckResult;

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { PoolModule } from '#pool';
 import { StoreModule } from '#store';
 import { HealthController } from './health.controller.js';
 
 @Module({
-  imports: [TerminusModule.forRoot({ gracefulShutdownTimeoutMs: 0 }), StoreModule],
+  imports: [TerminusModule.forRoot({ gracefulShutdownTimeoutMs: 0 }), StoreModule, PoolModule],
   controllers: [HealthController],
 })
 export class HealthModule {}

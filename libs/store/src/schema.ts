@@ -26,9 +26,36 @@ export interface AuditLogTable {
   client_ip: string | null;
 }
 
+/**
+ * A monitored server. Secret columns hold SecretCipher-sealed text, never plaintext.
+ * `generation` is bumped by every change, so caches and pools keyed by it go stale at once.
+ */
+export interface ServersTable {
+  id: Generated<number>;
+  name: string;
+  host: string;
+  port: number;
+  pg_user: string;
+  pg_password: string | null;
+  database: string;
+  ssl_mode: string;
+  ssh_user: string | null;
+  ssh_port: number;
+  ssh_auth_type: string;
+  ssh_password: string | null;
+  ssh_private_key: string | null;
+  ssh_key_passphrase: string | null;
+  ssh_host_key: string | null;
+  stats_db: string | null;
+  generation: number;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   audit_log: AuditLogTable;
+  servers: ServersTable;
 }
 
 export type StoreDialect = 'sqlite' | 'postgres';

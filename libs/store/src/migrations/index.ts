@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { StoreDialect } from '../schema.js';
 import { usersAndAudit } from './001-users-and-audit.js';
+import { servers } from './002-servers.js';
 
 /** Every migration, in order. Append only: a released migration never changes. */
 export class StoreMigrations implements MigrationProvider {
@@ -9,6 +10,7 @@ export class StoreMigrations implements MigrationProvider {
   getMigrations(): Promise<Record<string, Migration>> {
     return Promise.resolve({
       '001-users-and-audit': usersAndAudit(this.dialect),
+      '002-servers': servers(this.dialect),
     });
   }
 }

@@ -1,0 +1,10 @@
+/**
+ * True when a query error means the connection itself is unusable (network, protocol, timeout,
+ * admin shutdown), so the client must be destroyed rather than returned to the pool. SQL errors
+ * with an ordinary SQLSTATE (syntax, permission, ...) leave the connection healthy.
+ */
+export function isConnectionBroken(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true;
+  return code.startsWith('08') || code.startsWith('57P') || code === '53300';
+}

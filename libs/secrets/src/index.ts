@@ -1,0 +1,2 @@
+export { SecretCipher, SecretDecryptError } from './secret-cipher.js';
+export { SecretsModule } from './secrets.module.js';

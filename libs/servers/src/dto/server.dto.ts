@@ -1,0 +1,170 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  Validate,
+  ValidateIf,
+} from 'class-validator';
+import { SSH_AUTH_TYPES, SSL_MODES, type SshAuthType, type SslMode } from '../server.record.js';
+import {
+  HOST_KEY_PATTERN,
+  HostConstraint,
+  MAX_PRIVATE_KEY_LENGTH,
+  MAX_SECRET_LENGTH,
+  PG_IDENTIFIER_PATTERN,
+  PrivateKeyConstraint,
+  SERVER_NAME_PATTERN,
+  SSH_USER_PATTERN,
+} from './field-rules.js';
+
+/** `""` from seed clients means "not set" for optional text fields. */
+const emptyToNull = ({ value }: { value: unknown }): unknown => (value === '' ? null : value);
+const isPresent = (_dto: unknown, value: unknown): boolean => value !== undefined && value !== null;
+const isNewSecret = (_dto: unknown, value: unknown): boolean =>
+  value !== undefined && value !== null && value !== '';
+
+/**
+ * A server's configuration (the seed's fields first, then pgmon's additions). Secrets are
+ * write-only: empty or omitted keeps the stored value on update, `null` removes it.
+ */
+export class CreateServerDto {
+  @ApiProperty({ example: 'production-db', pattern: SERVER_NAME_PATTERN.source })
+  @IsString()
+  @Matches(SERVER_NAME_PATTERN, {
+    message: 'name must be 1-63 characters of letters, digits, ".", "_" or "-"',
+  })
+  name!: string;
+
+  @ApiProperty({ example: '192.168.1.100' })
+  @IsString()
+  @Validate(HostConstraint)
+  host!: string;
+
+  @ApiProperty({ example: 5432, minimum: 1, maximum: 65535 })
+  @Type(() => Number)
+  @IsInt({ message: 'port must be a whole number' })
+  @Min(1, { message: 'port must be between 1 and 65535' })
+  @Max(65535, { message: 'port must be between 1 and 65535' })
+  port!: number;
+
+  @ApiProperty({ example: 'pgmon', description: 'PostgreSQL role (pg_monitor is enough)' })
+  @IsString()
+  @Matches(PG_IDENTIFIER_PATTERN, {
+    message: 'user must be 1-63 characters without control characters',
+  })
+  user!: string;
+
+  @ApiPropertyOptional({ writeOnly: true, description: 'PostgreSQL password; never returned' })
+  @ValidateIf(isNewSecret)
+  @IsString()
+  @MaxLength(MAX_SECRET_LENGTH)
+  password?: string | null;
+
+  @ApiPropertyOptional({
+    example: 'root',
+    nullable: true,
+    description: 'SSH login for disk usage; empty disables SSH',
+  })
+  @Transform(emptyToNull)
+  @ValidateIf(isPresent)
+  @IsString()
+  @Matches(SSH_USER_PATTERN, {
+    message: 'ssh_user must be 1-64 characters of letters, digits, ".", "_", "@" or "-"',
+  })
+  ssh_user?: string | null;
+
+  @ApiPropertyOptional({ writeOnly: true, description: 'SSH password; never returned' })
+  @ValidateIf(isNewSecret)
+  @IsString()
+  @MaxLength(MAX_SECRET_LENGTH)
+  ssh_password?: string | null;
+
+  @ApiPropertyOptional({ example: 22, default: 22 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'ssh_port must be a whole number' })
+  @Min(1, { message: 'ssh_port must be between 1 and 65535' })
+  @Max(65535, { message: 'ssh_port must be between 1 and 65535' })
+  ssh_port?: number;
+
+  @ApiPropertyOptional({
+    example: 'statistics',
+    nullable: true,
+    description: 'Database holding the seed’s pg_statistics history',
+  })
+  @Transform(emptyToNull)
+  @ValidateIf(isPresent)
+  @IsString()
+  @Matches(PG_IDENTIFIER_PATTERN, {
+    message: 'stats_db must be 1-63 characters without control characters',
+  })
+  stats_db?: string | null;
+
+  @ApiPropertyOptional({
+    enum: SSH_AUTH_TYPES,
+    description: 'Default: key when ssh_private_key is given, else password',
+  })
+  @IsOptional()
+  @IsIn(SSH_AUTH_TYPES, { message: 'ssh_auth_type must be password or key' })
+  ssh_auth_type?: SshAuthType;
+
+  @ApiPropertyOptional({
+    writeOnly: true,
+    description: 'PEM or OpenSSH private key; never returned',
+  })
+  @ValidateIf(isNewSecret)
+  @IsString()
+  @MaxLength(MAX_PRIVATE_KEY_LENGTH)
+  @Validate(PrivateKeyConstraint)
+  ssh_private_key?: string | null;
+
+  @ApiPropertyOptional({
+    writeOnly: true,
+    description: 'Passphrase of the private key; never returned',
+  })
+  @ValidateIf(isNewSecret)
+  @IsString()
+  @MaxLength(MAX_SECRET_LENGTH)
+  ssh_key_passphrase?: string | null;
+
+  @ApiPropertyOptional({
+    example: 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU',
+    nullable: true,
+    description:
+      'Pinned SSH host key fingerprint; unset: recorded at first contact. null on update: trust the next key seen',
+  })
+  @Transform(emptyToNull)
+  @ValidateIf(isPresent)
+  @IsString()
+  @Matches(HOST_KEY_PATTERN, {
+    message: 'ssh_host_key must look like SHA256:<43 base64 characters> (ssh-keygen -lf)',
+  })
+  ssh_host_key?: string | null;
+
+  @ApiPropertyOptional({
+    example: 'postgres',
+    default: 'postgres',
+    description: 'Database to connect to for live status',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(PG_IDENTIFIER_PATTERN, {
+    message: 'database must be 1-63 characters without control characters',
+  })
+  database?: string;
+
+  @ApiPropertyOptional({ enum: SSL_MODES, default: 'disable' })
+  @IsOptional()
+  @IsIn(SSL_MODES, { message: 'ssl_mode must be disable, require or verify-full' })
+  ssl_mode?: SslMode;
+}
+
+/** PUT: the same fields, all optional; omitted fields keep their stored value. */
+export class UpdateServerDto extends PartialType(CreateServerDto) {}

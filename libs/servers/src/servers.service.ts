@@ -1,0 +1,113 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Subject, type Observable } from 'rxjs';
+import { PoolRegistry } from '#pool';
+import { SecretCipher } from '#secrets';
+import { AuditLogService, isUniqueViolation } from '#store';
+import type { CreateServerDto, UpdateServerDto } from './dto/server.dto.js';
+import type { ServerRecord } from './server.record.js';
+import { ServersRepository } from './servers.repository.js';
+import { toNewRow, toRowChanges } from './server-rows.js';
+
+/** Who changes servers, for the audit log. */
+export interface ServerActor {
+  login: string;
+  clientIp?: string | null;
+}
+
+/** Emitted after a server was changed or deleted: caches keyed by it must drop it. */
+export interface ServerChange {
+  serverId: number;
+  name: string;
+  kind: 'created' | 'updated' | 'deleted';
+}
+
+/** Server configurations: validation rules, sealed secrets, and dropping pools on change. */
+@Injectable()
+export class ServersService {
+  private readonly changeEvents = new Subject<ServerChange>();
+  readonly changes: Observable<ServerChange> = this.changeEvents.asObservable();
+
+  constructor(
+    private readonly servers: ServersRepository,
+    private readonly cipher: SecretCipher,
+    private readonly pools: PoolRegistry,
+    private readonly audit: AuditLogService,
+  ) {}
+
+  list(): Promise<ServerRecord[]> {
+    return this.servers.list();
+  }
+
+  async get(name: string): Promise<ServerRecord> {
+    const server = await this.servers.findByName(name);
+    if (!server) throw new NotFoundException(`Server ${name} not found`);
+    return server;
+  }
+
+  async create(input: CreateServerDto, actor: ServerActor): Promise<ServerRecord> {
+    if (await this.servers.findByName(input.name)) throw duplicate(input.name);
+    try {
+      await this.servers.insert(toNewRow(input, this.cipher));
+    } catch (error) {
+      if (isUniqueViolation(error)) throw duplicate(input.name);
+      throw error;
+    }
+    const server = await this.get(input.name);
+    await this.record(actor, 'server.create', server, input);
+    this.changeEvents.next({ serverId: server.id, name: server.name, kind: 'created' });
+    return server;
+  }
+
+  async update(name: string, input: UpdateServerDto, actor: ServerActor): Promise<ServerRecord> {
+    const current = await this.get(name);
+    const newName = input.name ?? current.name;
+    if (newName !== current.name && (await this.servers.findByName(newName)))
+      throw duplicate(newName);
+    try {
+      if (!(await this.servers.update(current.id, toRowChanges(current, input, this.cipher)))) {
+        throw new NotFoundException(`Server ${name} not found`);
+      }
+    } catch (error) {
+      if (isUniqueViolation(error)) throw duplicate(newName);
+      throw error;
+    }
+    await this.pools.dropServer(current.id);
+    const server = await this.get(newName);
+    await this.record(actor, 'server.update', server, input);
+    this.changeEvents.next({ serverId: server.id, name: current.name, kind: 'updated' });
+    return server;
+  }
+
+  async delete(name: string, actor: ServerActor): Promise<void> {
+    const server = await this.get(name);
+    if (!(await this.servers.delete(server.id)))
+      throw new NotFoundException(`Server ${name} not found`);
+    await this.pools.dropServer(server.id);
+    await this.record(actor, 'server.delete', server, {});
+    this.changeEvents.next({ serverId: server.id, name: server.name, kind: 'deleted' });
+  }
+
+  /** Records the SSH host key seen at first contact (trust on first use). */
+  pinHostKey(server: ServerRecord, fingerprint: string): Promise<boolean> {
+    return this.servers.pinHostKey(server.id, server.generation, fingerprint);
+  }
+
+  private async record(
+    actor: ServerActor,
+    action: string,
+    server: ServerRecord,
+    input: object,
+  ): Promise<void> {
+    await this.audit.record({
+      actor: actor.login,
+      action,
+      target: server.name,
+      detail: { fields: Object.keys(input).sort() },
+      clientIp: actor.clientIp ?? null,
+    });
+  }
+}
+
+function duplicate(name: string): ConflictException {
+  return new ConflictException(`Server ${name} already exists`);
+}

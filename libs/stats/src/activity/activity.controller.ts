@@ -1,0 +1,44 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import {
+  ApiBadGatewayResponse,
+  ApiGatewayTimeoutResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiAuth } from '#auth';
+import { ServersService } from '#servers';
+import { ActivityQueryDto, ActivityView } from './activity.dto.js';
+import { ActivityService } from './activity.service.js';
+
+@ApiTags('monitoring')
+@ApiAuth()
+@Controller('server_stats')
+export class ActivityController {
+  constructor(
+    private readonly servers: ServersService,
+    private readonly activity: ActivityService,
+  ) {}
+
+  @Get(':server_name')
+  @ApiOperation({
+    summary: 'Live sessions and running queries (pg_stat_activity), longest-running first',
+  })
+  @ApiOkResponse({ type: ActivityView })
+  @ApiNotFoundResponse({ description: 'No such server' })
+  @ApiBadGatewayResponse({ description: 'PostgreSQL could not be reached; detail says why' })
+  @ApiGatewayTimeoutResponse({ description: 'PostgreSQL did not answer in time' })
+  async sessions(
+    @Param('server_name') name: string,
+    @Query() query: ActivityQueryDto,
+  ): Promise<ActivityView> {
+    const server = await this.servers.get(name);
+    return this.activity.sessions(server, {
+      ...(query.state !== undefined && { state: query.state }),
+      ...(query.datname !== undefined && { datname: query.datname }),
+      ...(query.min_duration_ms !== undefined && { minDurationMs: query.min_duration_ms }),
+      limit: query.limit ?? 1000,
+    });
+  }
+}

@@ -1,0 +1,77 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+
+export const SESSION_STATES = [
+  'active',
+  'idle',
+  'idle in transaction',
+  'idle in transaction (aborted)',
+  'fastpath function call',
+  'disabled',
+] as const;
+
+export const MAX_ACTIVITY_ROWS = 5000;
+
+export class ActivityQueryDto {
+  @ApiPropertyOptional({ enum: SESSION_STATES, description: 'Only sessions in this state' })
+  @IsOptional()
+  @IsIn(SESSION_STATES, { message: `state must be one of: ${SESSION_STATES.join(', ')}` })
+  state?: string;
+
+  @ApiPropertyOptional({ description: 'Only sessions connected to this database' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(63)
+  datname?: string;
+
+  @ApiPropertyOptional({
+    description: 'Only sessions whose current query started at least this long ago (ms)',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'min_duration_ms must be a whole number' })
+  @Min(0, { message: 'min_duration_ms must be 0 or more' })
+  min_duration_ms?: number;
+
+  @ApiPropertyOptional({ default: 1000, maximum: MAX_ACTIVITY_ROWS })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1, { message: `limit must be between 1 and ${MAX_ACTIVITY_ROWS}` })
+  @Max(MAX_ACTIVITY_ROWS, { message: `limit must be between 1 and ${MAX_ACTIVITY_ROWS}` })
+  limit?: number;
+}
+
+export class SessionView {
+  @ApiProperty({ example: 12345 }) pid!: number;
+  @ApiProperty({ example: 'app_user', nullable: true, type: String }) usename!: string | null;
+  @ApiProperty({ example: 'production', nullable: true, type: String }) datname!: string | null;
+  @ApiProperty({ example: 'SELECT * FROM users WHERE...', nullable: true, type: String }) query!:
+    string | null;
+  @ApiProperty({ example: 'active', nullable: true, type: String }) state!: string | null;
+  @ApiProperty({ nullable: true, type: String }) application_name!: string | null;
+  @ApiProperty({ nullable: true, type: String }) client_addr!: string | null;
+  @ApiProperty({ example: 'client backend', nullable: true, type: String }) backend_type!:
+    string | null;
+  @ApiProperty({ nullable: true, type: String }) wait_event_type!: string | null;
+  @ApiProperty({ nullable: true, type: String }) wait_event!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) query_start!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) xact_start!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) backend_start!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) state_change!: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Milliseconds since query_start' })
+  duration_ms!: number | null;
+  @ApiProperty({ type: [Number], description: 'pids blocking this session (pg_blocking_pids)' })
+  blocked_by!: number[];
+  @ApiProperty({
+    description: `True when the query text was longer than the first ${10_000} characters shown`,
+  })
+  query_truncated!: boolean;
+}
+
+export class ActivityView {
+  @ApiProperty({ type: [SessionView] }) queries!: SessionView[];
+  @ApiProperty({ example: 140005 }) version_num!: number;
+  @ApiProperty({ format: 'date-time' }) checked_at!: string;
+}

@@ -1,0 +1,71 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '#config';
+import { ServersService, ServerTargets, type ServerRecord } from '#servers';
+import { SshError, SshService, sshCacheKey, type DiskUsageResult } from '#ssh';
+
+export interface DiskFailure {
+  code: string;
+  /** Goes into `"ok (SSH: <reason>)"`. */
+  reason: string;
+  message: string;
+}
+
+export type DiskReading =
+  { ok: true; result: DiskUsageResult } | { ok: false; failure: DiskFailure };
+
+/** Reads disk usage of a server's data directory over SSH (cached 30 s by SshService); never throws. */
+@Injectable()
+export class DiskProbe {
+  private readonly logger = new Logger(DiskProbe.name);
+
+  constructor(
+    private readonly ssh: SshService,
+    private readonly targets: ServerTargets,
+    private readonly servers: ServersService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async read(
+    server: ServerRecord,
+    dataDirectory: string,
+    bypassCache = false,
+  ): Promise<DiskReading> {
+    const target = this.targets.ssh(server);
+    if (!target)
+      return {
+        ok: false,
+        failure: {
+          code: 'not_configured',
+          reason: 'not configured',
+          message: 'SSH is not configured',
+        },
+      };
+    try {
+      const result = await this.ssh.diskUsage(target, dataDirectory, {
+        cacheKey: sshCacheKey(server.id, server.generation),
+        bypassCache,
+        timeoutMs: this.config.targets.sshTimeoutMs,
+      });
+      if (result.firstContact && !result.cached) await this.pin(server, result.hostKey);
+      return { ok: true, result };
+    } catch (error) {
+      return { ok: false, failure: describeSshFailure(error) };
+    }
+  }
+
+  private async pin(server: ServerRecord, fingerprint: string): Promise<void> {
+    if (await this.servers.pinHostKey(server, fingerprint)) {
+      this.logger.log(`Recorded SSH host key ${fingerprint} of ${server.name} at first contact`);
+    }
+  }
+}
+
+export function describeSshFailure(error: unknown): DiskFailure {
+  if (error instanceof SshError)
+    return { code: error.code, reason: error.reason, message: error.message };
+  return {
+    code: 'unknown',
+    reason: 'unknown error',
+    message: 'the disk could not be read over SSH',
+  };
+}

@@ -1,0 +1,143 @@
+import { Injectable } from '@nestjs/common';
+import { PoolRegistry } from '#pool';
+import { hasSsh, ServerTargets, type ServerRecord } from '#servers';
+import { DiskProbe, type DiskReading } from '../live/disk-probe.js';
+import { describePgFailure } from '../live/pg-failure.js';
+import { PostgresProbe, type PgReading } from '../live/postgres-probe.js';
+import { statusText } from '../live/status-entry.factory.js';
+import { connectionsByState, STATUS_SQL, type StatusRow } from '../live/status-query.js';
+import type { PostgresCheckView, ServerCheckView, SshCheckView } from './server-check.dto.js';
+
+type CheckRow = StatusRow & { pg_monitor: boolean };
+
+const HINTS: Record<string, string> = {
+  authentication_failed:
+    'Check the password, and that pg_hba.conf uses a password method for this client.',
+  access_denied:
+    'Add a pg_hba.conf line for this client, user and database, and check the role has LOGIN.',
+  connection_refused: 'Check that PostgreSQL runs and listen_addresses/port allow this client.',
+  timeout: 'A firewall may drop the packets, or the host is overloaded.',
+  database_not_found: 'Set `database` to an existing database (postgres by default).',
+  permission_denied: 'GRANT pg_monitor TO <role>;',
+  tls_error: 'Check ssl_mode against the server’s ssl setting and certificate.',
+};
+
+/** POST /servers/{name}/test: PostgreSQL on a fresh connection and SSH without cache, now. */
+@Injectable()
+export class ServerCheckService {
+  constructor(
+    private readonly pools: PoolRegistry,
+    private readonly targets: ServerTargets,
+    private readonly postgres: PostgresProbe,
+    private readonly disk: DiskProbe,
+  ) {}
+
+  async check(server: ServerRecord): Promise<ServerCheckView> {
+    const checkedAt = new Date();
+    const { reading, view: postgres } = await this.checkPostgres(server);
+    const directory = reading.ok ? reading.row.data_directory : null;
+    const { reading: disk, view: ssh } = await this.checkSsh(server, directory);
+    return {
+      name: server.name,
+      status: statusText(reading, disk),
+      postgres,
+      ssh,
+      checked_at: checkedAt.toISOString(),
+    };
+  }
+
+  private async checkPostgres(
+    server: ServerRecord,
+  ): Promise<{ reading: PgReading; view: PostgresCheckView }> {
+    const started = Date.now();
+    try {
+      const result = await this.pools.withFreshConnection(this.targets.pg(server), (client) =>
+        client.query<CheckRow>(`${STATUS_SQL}, pg_has_role('pg_monitor', 'member') as pg_monitor`),
+      );
+      const row = result.rows[0];
+      if (!row) throw new Error('status query returned no row');
+      const hints = row.pg_monitor
+        ? []
+        : [
+            'The role is not in pg_monitor: other users’ queries and some columns stay hidden. GRANT pg_monitor TO <role>;',
+          ];
+      return {
+        reading: { ok: true, row: { ...row, connections: connectionsByState(row.connections) } },
+        view: {
+          ok: true,
+          latency_ms: Date.now() - started,
+          version: row.version,
+          pg_monitor: row.pg_monitor,
+          data_directory: row.data_directory,
+          error: null,
+          hints,
+        },
+      };
+    } catch (error) {
+      const failure = describePgFailure(error, this.postgres.context(server));
+      return {
+        reading: { ok: false, failure },
+        view: {
+          ok: false,
+          latency_ms: Date.now() - started,
+          version: null,
+          pg_monitor: null,
+          data_directory: null,
+          error: { code: failure.code, message: failure.message },
+          hints: HINTS[failure.code] ? [HINTS[failure.code] ?? ''] : [],
+        },
+      };
+    }
+  }
+
+  private async checkSsh(
+    server: ServerRecord,
+    directory: string | null,
+  ): Promise<{ reading: DiskReading | null; view: SshCheckView }> {
+    const empty = {
+      latency_ms: null,
+      host_key: null,
+      host_key_recorded: false,
+      free_space: null,
+      total_space: null,
+    };
+    if (!hasSsh(server))
+      return { reading: null, view: { configured: false, ok: null, error: null, ...empty } };
+    if (!directory) {
+      const message = 'the data directory is unknown because PostgreSQL did not answer it';
+      return {
+        reading: {
+          ok: false,
+          failure: { code: 'data_directory_unknown', reason: 'data directory unknown', message },
+        },
+        view: {
+          configured: true,
+          ok: null,
+          error: { code: 'data_directory_unknown', message },
+          ...empty,
+        },
+      };
+    }
+    const started = Date.now();
+    const reading = await this.disk.read(server, directory, true);
+    const view: SshCheckView = reading.ok
+      ? {
+          configured: true,
+          ok: true,
+          latency_ms: Date.now() - started,
+          host_key: reading.result.hostKey,
+          host_key_recorded: reading.result.firstContact,
+          free_space: reading.result.usage.availableBytes,
+          total_space: reading.result.usage.totalBytes,
+          error: null,
+        }
+      : {
+          configured: true,
+          ok: false,
+          ...empty,
+          latency_ms: Date.now() - started,
+          error: { code: reading.failure.code, message: reading.failure.message },
+        };
+    return { reading, view };
+  }
+}

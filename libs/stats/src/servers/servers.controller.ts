@@ -1,0 +1,125 @@
+import { CacheTTL } from '@nestjs/cache-manager';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Ip,
+  Param,
+  Post,
+  Put,
+  UseInterceptors,
+} from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { ApiAuth, CurrentUser, MessageView, Roles, type AuthUser } from '#auth';
+import { CreateServerDto, ServersService, UpdateServerDto } from '#servers';
+import {
+  ServersListCacheInterceptor,
+  SERVERS_LIST_TTL_MS,
+} from '../live/servers-list-cache.interceptor.js';
+import { ServerStatusService } from '../live/server-status.service.js';
+import { StatusEntry } from '../live/status-entry.js';
+import { ServerCheckView } from './server-check.dto.js';
+import { ServerCheckService } from './server-check.service.js';
+
+/**
+ * The servers routes. They live here rather than in ServersModule because each one answers with
+ * the server's live status entry, which needs the pools and SSH.
+ */
+@ApiTags('servers')
+@ApiAuth()
+@Controller('servers')
+export class ServersController {
+  constructor(
+    private readonly servers: ServersService,
+    private readonly statuses: ServerStatusService,
+    private readonly checks: ServerCheckService,
+  ) {}
+
+  @Get()
+  @UseInterceptors(ServersListCacheInterceptor)
+  @CacheTTL(SERVERS_LIST_TTL_MS)
+  @ApiOperation({
+    summary: 'Every server with its live status, ordered by name (each entry cached 5 s)',
+  })
+  @ApiOkResponse({ type: [StatusEntry] })
+  list(): Promise<StatusEntry[]> {
+    return this.statuses.listStatuses();
+  }
+
+  @Get(':server_name')
+  @ApiOperation({ summary: 'One server with its live status (cached 5 s)' })
+  @ApiOkResponse({ type: StatusEntry })
+  @ApiNotFoundResponse({ description: 'No such server' })
+  async get(@Param('server_name') name: string): Promise<StatusEntry> {
+    return this.statuses.statusOf(await this.servers.get(name));
+  }
+
+  @Post()
+  @Roles('operator')
+  @ApiOperation({ summary: 'Add a server; saved even when unreachable now (its status says why)' })
+  @ApiCreatedResponse({ type: StatusEntry })
+  @ApiConflictResponse({ description: 'A server with this name exists' })
+  @ApiUnprocessableEntityResponse({ description: 'Invalid fields' })
+  async create(
+    @Body() body: CreateServerDto,
+    @CurrentUser() user: AuthUser,
+    @Ip() ip: string,
+  ): Promise<StatusEntry> {
+    const server = await this.servers.create(body, { login: user.login, clientIp: ip });
+    return this.statuses.freshStatusOf(server);
+  }
+
+  @Put(':server_name')
+  @Roles('operator')
+  @ApiOperation({
+    summary: 'Change a server; empty or omitted secrets are kept; pools and caches are dropped',
+  })
+  @ApiOkResponse({ type: StatusEntry })
+  @ApiNotFoundResponse({ description: 'No such server' })
+  @ApiConflictResponse({ description: 'The new name is taken' })
+  async update(
+    @Param('server_name') name: string,
+    @Body() body: UpdateServerDto,
+    @CurrentUser() user: AuthUser,
+    @Ip() ip: string,
+  ): Promise<StatusEntry> {
+    const server = await this.servers.update(name, body, { login: user.login, clientIp: ip });
+    return this.statuses.freshStatusOf(server);
+  }
+
+  @Delete(':server_name')
+  @Roles('operator')
+  @ApiOperation({ summary: 'Delete a server and close its pools' })
+  @ApiOkResponse({ type: MessageView })
+  @ApiNotFoundResponse({ description: 'No such server' })
+  async remove(
+    @Param('server_name') name: string,
+    @CurrentUser() user: AuthUser,
+    @Ip() ip: string,
+  ): Promise<MessageView> {
+    await this.servers.delete(name, { login: user.login, clientIp: ip });
+    return { message: `Server ${name} deleted` };
+  }
+
+  @Post(':server_name/test')
+  @Roles('operator')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Check PostgreSQL (fresh connection) and SSH (no cache) now, and say what failed',
+  })
+  @ApiOkResponse({ type: ServerCheckView })
+  @ApiNotFoundResponse({ description: 'No such server' })
+  async test(@Param('server_name') name: string): Promise<ServerCheckView> {
+    return this.checks.check(await this.servers.get(name));
+  }
+}
