@@ -1,8 +1,10 @@
 import { CacheModule } from '@nestjs/cache-manager';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '#auth';
+import { CollectorModule } from '#collector';
 import { AppConfig, AppConfigModule, type AppConfigModuleOptions } from '#config';
 import { HealthModule } from '#health';
+import { HistoryModule } from '#history';
 import { HttpPipelineModule } from '#http';
 import { PoolModule } from '#pool';
 import { StatsModule } from '#stats';
@@ -27,6 +29,8 @@ export class ApiModule {
         AuthModule,
         PoolModule,
         StatsModule,
+        HistoryModule,
+        CollectorModule,
         HealthModule,
       ],
     };

@@ -8,6 +8,17 @@ import { PGMON_VERSION } from './version.js';
 /** Seed log level names; Nest's own names are accepted too. */
 export type SeedLogLevel = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
 
+/** The history collector: schedule, parallelism, retention. */
+export interface CollectorSettings {
+  /** Run the collector inside this process (the API does by default). */
+  enabled: boolean;
+  intervalSeconds: number;
+  sizeIntervalSeconds: number;
+  sizeTimeoutMs: number;
+  concurrency: number;
+  retentionDays: number;
+}
+
 /** Sizes of the connection pools to one monitored database. */
 export interface PoolProfile {
   min: number;
@@ -54,7 +65,7 @@ export class AppConfig {
     readonly encryption: { current: EncryptionKey; previous: EncryptionKey[] },
     readonly log: { level: SeedLogLevel; nestLevels: LogLevel[]; format: 'text' | 'json' },
     readonly cache: { statusTtlSeconds: number; sshTtlSeconds: number },
-    readonly collector: { intervalSeconds: number; retentionDays: number },
+    readonly collector: CollectorSettings,
     readonly targets: TargetLimits,
     /** Key files written on this boot (so the operator can be told once). */
     readonly generatedKeyFiles: string[],
@@ -93,7 +104,14 @@ export function buildAppConfig(env: Env): AppConfig {
     },
     { level, nestLevels: nestLogLevels(env.LOG_LEVEL), format: env.LOG_FORMAT },
     { statusTtlSeconds: env.STATUS_CACHE_TTL, sshTtlSeconds: env.SSH_CACHE_TTL },
-    { intervalSeconds: env.COLLECT_INTERVAL, retentionDays: env.HISTORY_RETENTION_DAYS },
+    {
+      enabled: ['true', '1', 'yes'].includes(env.COLLECTOR_ENABLED),
+      intervalSeconds: env.COLLECT_INTERVAL,
+      sizeIntervalSeconds: env.COLLECT_SIZE_INTERVAL,
+      sizeTimeoutMs: env.COLLECT_SIZE_TIMEOUT_MS,
+      concurrency: env.COLLECT_CONCURRENCY,
+      retentionDays: env.HISTORY_RETENTION_DAYS,
+    },
     targetLimits(env),
     generated,
   );

@@ -73,6 +73,15 @@ export const envSchema = z.object({
   SSH_CACHE_TTL: integer(30, 0, 86400),
   COLLECT_INTERVAL: integer(60, 5, 86400),
   HISTORY_RETENTION_DAYS: integer(90, 1, 3650),
+  COLLECT_SIZE_INTERVAL: integer(600, 5, 86400),
+  COLLECT_CONCURRENCY: integer(4, 1, 64),
+  COLLECT_SIZE_TIMEOUT_MS: integer(30000, 100, 600000),
+  COLLECTOR_ENABLED: z.preprocess(
+    (value) => (value === '' || value === undefined ? undefined : String(value).toLowerCase()),
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+      .default('true'),
+  ),
   STATUS_DEADLINE_MS: integer(4000, 200, 60000),
   PG_CONNECT_TIMEOUT_MS: integer(3000, 100, 60000),
   PG_STATEMENT_TIMEOUT_MS: integer(10000, 100, 600000),

@@ -5,7 +5,13 @@ export {
   parseCorsOrigins,
   parseTrustProxy,
 } from './app-config.js';
-export type { PoolProfile, SeedLogLevel, StoreLocation, TargetLimits } from './app-config.js';
+export type {
+  CollectorSettings,
+  PoolProfile,
+  SeedLogLevel,
+  StoreLocation,
+  TargetLimits,
+} from './app-config.js';
 export { AppConfigModule } from './config.module.js';
 export type { AppConfigModuleOptions } from './config.module.js';
 export { parseEncryptionKey } from './encryption-key.js';

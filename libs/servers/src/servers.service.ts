@@ -38,6 +38,11 @@ export class ServersService {
     return this.servers.list();
   }
 
+  /** The server with this id, or undefined (it may have been deleted meanwhile). */
+  findById(id: number): Promise<ServerRecord | undefined> {
+    return this.servers.findById(id);
+  }
+
   async get(name: string): Promise<ServerRecord> {
     const server = await this.servers.findByName(name);
     if (!server) throw new NotFoundException(`Server ${name} not found`);

@@ -1,5 +1,7 @@
 export { activityQuery } from './activity/activity-query.js';
 export { serversListKey, serverStatusKey } from './live/cache-keys.js';
+export { DiskProbe } from './live/disk-probe.js';
+export type { DiskReading } from './live/disk-probe.js';
 export { describePgFailure } from './live/pg-failure.js';
 export type { PgFailure } from './live/pg-failure.js';
 export { ServerStatusService } from './live/server-status.service.js';

@@ -15,6 +15,6 @@ import { ServersController } from './servers/servers.controller.js';
   imports: [ServersModule, PoolModule, SshModule],
   controllers: [ServersController, ActivityController],
   providers: [PostgresProbe, DiskProbe, ServerStatusService, ServerCheckService, ActivityService],
-  exports: [ServerStatusService],
+  exports: [ServerStatusService, DiskProbe],
 })
 export class StatsModule {}

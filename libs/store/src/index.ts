@@ -1,6 +1,17 @@
 export { AuditLogService } from './audit-log.service.js';
 export type { AuditEntry } from './audit-log.service.js';
-export type { Database, ServersTable, StoreDialect, UsersTable } from './schema.js';
+export type {
+  CollectorStateTable,
+  CounterColumns,
+  Database,
+  DbHourlyTable,
+  DbSamplesTable,
+  MonitoredDatabasesTable,
+  ServerDiskSamplesTable,
+  ServersTable,
+  StoreDialect,
+  UsersTable,
+} from './schema.js';
 export { StoreHealthIndicator } from './store.health.js';
 export { StoreModule } from './store.module.js';
 export { StoreService } from './store.service.js';

@@ -52,10 +52,94 @@ export interface ServersTable {
   updated_at: number;
 }
 
+/** One database of a monitored server, told apart by its OID: a re-created database is a new row. */
+export interface MonitoredDatabasesTable {
+  id: Generated<number>;
+  server_id: number;
+  datname: string;
+  oid: number;
+  first_seen_at: number;
+  last_seen_at: number;
+  /** When PostgreSQL created it, where the monitoring role may read that (else null). */
+  creation_time: number | null;
+}
+
+/** The cumulative counters of pg_stat_database that pgmon samples. */
+export interface CounterColumns {
+  xact_commit: number;
+  xact_rollback: number;
+  blks_read: number;
+  blks_hit: number;
+  tup_returned: number;
+  tup_fetched: number;
+  tup_inserted: number;
+  tup_updated: number;
+  tup_deleted: number;
+  temp_files: number;
+  temp_bytes: number;
+  deadlocks: number;
+}
+
+/** A raw sample: counters as PostgreSQL reported them (cumulative), one row per database and time. */
+export interface DbSamplesTable extends CounterColumns {
+  database_id: number;
+  ts: number;
+  numbackends: number;
+  stats_reset: number | null;
+  postmaster_start: number | null;
+  /** Measured on a slower schedule; null between measurements. */
+  size_bytes: number | null;
+}
+
+/**
+ * Hourly rollup maintained at insert time: counter columns hold the number of events in the hour
+ * (sums of per-interval differences), so long ranges read a few rows per database and hour.
+ */
+export interface DbHourlyTable extends CounterColumns {
+  database_id: number;
+  hour: number;
+  samples: number;
+  backends_sum: number;
+  backends_max: number;
+  backends_min: number;
+  size_max: number | null;
+  last_ts: number;
+}
+
+export interface ServerDiskSamplesTable {
+  server_id: number;
+  ts: number;
+  free_bytes: number;
+  total_bytes: number;
+}
+
+/** The collector's bookkeeping per server: schedule claims, last success, last error. */
+export interface CollectorStateTable {
+  server_id: number;
+  next_due_at: number;
+  next_size_due_at: number;
+  claimed_by: string | null;
+  claimed_at: number | null;
+  last_attempt_at: number | null;
+  last_success_at: number | null;
+  last_duration_ms: number | null;
+  sample_lag_ms: number | null;
+  last_error_code: string | null;
+  last_error_message: string | null;
+  last_error_at: number | null;
+  consecutive_failures: number;
+  databases: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   audit_log: AuditLogTable;
   servers: ServersTable;
+  monitored_databases: MonitoredDatabasesTable;
+  db_samples: DbSamplesTable;
+  db_hourly: DbHourlyTable;
+  server_disk_samples: ServerDiskSamplesTable;
+  collector_state: CollectorStateTable;
 }
 
 export type StoreDialect = 'sqlite' | 'postgres';

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { StoreDialect } from '../schema.js';
 import { usersAndAudit } from './001-users-and-audit.js';
 import { servers } from './002-servers.js';
+import { history } from './003-history.js';
 
 /** Every migration, in order. Append only: a released migration never changes. */
 export class StoreMigrations implements MigrationProvider {
@@ -11,6 +12,7 @@ export class StoreMigrations implements MigrationProvider {
     return Promise.resolve({
       '001-users-and-audit': usersAndAudit(this.dialect),
       '002-servers': servers(this.dialect),
+      '003-history': history(this.dialect),
     });
   }
 }

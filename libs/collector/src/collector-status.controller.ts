@@ -1,0 +1,79 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAuth } from '#auth';
+import { AppConfig } from '#config';
+import { StoreService } from '#store';
+import { CollectorStatusView, type CollectorServerView } from './collector-status.js';
+
+/** GET /api/collector/status: the collector is honest about itself, whichever process runs it. */
+@ApiTags('service')
+@ApiAuth()
+@Controller('api/collector')
+export class CollectorStatusController {
+  constructor(
+    private readonly store: StoreService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get('status')
+  @ApiOperation({ summary: 'Per server: last successful sample, last error, lag' })
+  @ApiOkResponse({ type: CollectorStatusView })
+  async status(): Promise<CollectorStatusView> {
+    const rows = await this.store.db
+      .selectFrom('servers')
+      .leftJoin('collector_state', 'collector_state.server_id', 'servers.id')
+      .select([
+        'servers.name',
+        'collector_state.last_success_at',
+        'collector_state.last_attempt_at',
+        'collector_state.next_due_at',
+        'collector_state.sample_lag_ms',
+        'collector_state.last_duration_ms',
+        'collector_state.consecutive_failures',
+        'collector_state.last_error_code',
+        'collector_state.last_error_message',
+        'collector_state.last_error_at',
+        'collector_state.databases',
+        'collector_state.claimed_by',
+      ])
+      .orderBy('servers.name')
+      .execute();
+    const staleAfter = 2 * this.config.collector.intervalSeconds * 1000;
+    return {
+      interval_seconds: this.config.collector.intervalSeconds,
+      retention_days: this.config.collector.retentionDays,
+      collector_in_this_process: this.config.collector.enabled,
+      servers: rows.map((row): CollectorServerView => {
+        const lastSuccess = numberOrNull(row.last_success_at);
+        return {
+          server: row.name,
+          healthy:
+            !row.last_error_code && lastSuccess !== null && Date.now() - lastSuccess < staleAfter,
+          last_success_at: iso(lastSuccess),
+          last_attempt_at: iso(numberOrNull(row.last_attempt_at)),
+          next_due_at: iso(numberOrNull(row.next_due_at)),
+          sample_lag_ms: numberOrNull(row.sample_lag_ms),
+          last_duration_ms: numberOrNull(row.last_duration_ms),
+          consecutive_failures: Number(row.consecutive_failures ?? 0),
+          last_error: row.last_error_code
+            ? {
+                code: row.last_error_code,
+                message: row.last_error_message ?? '',
+                at: iso(numberOrNull(row.last_error_at)),
+              }
+            : null,
+          databases: numberOrNull(row.databases),
+          claimed_by: row.claimed_by ?? null,
+        };
+      }),
+    };
+  }
+}
+
+function numberOrNull(value: number | null | undefined): number | null {
+  return value === null || value === undefined ? null : Number(value);
+}
+
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}

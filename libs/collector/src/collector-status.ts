@@ -1,0 +1,42 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class CollectorErrorView {
+  @ApiProperty({ example: 'timeout' }) code!: string;
+  @ApiProperty({ example: 'no answer within 3000 ms' }) message!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) at!: string | null;
+}
+
+export class CollectorServerView {
+  @ApiProperty({ example: 'production-db' }) server!: string;
+  @ApiProperty({ description: 'The last sample succeeded and is less than two intervals old' })
+  healthy!: boolean;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) last_success_at!:
+    string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) last_attempt_at!:
+    string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) next_due_at!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'How late the last sample started after its due time (ms)',
+  })
+  sample_lag_ms!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) last_duration_ms!: number | null;
+  @ApiProperty() consecutive_failures!: number;
+  @ApiProperty({ type: CollectorErrorView, nullable: true }) last_error!: CollectorErrorView | null;
+  @ApiProperty({ nullable: true, type: Number }) databases!: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Collector process that took the last sample',
+  })
+  claimed_by!: string | null;
+}
+
+export class CollectorStatusView {
+  @ApiProperty({ example: 60 }) interval_seconds!: number;
+  @ApiProperty({ example: 90 }) retention_days!: number;
+  @ApiProperty({ description: 'Whether this API process runs the collector itself' })
+  collector_in_this_process!: boolean;
+  @ApiProperty({ type: [CollectorServerView] }) servers!: CollectorServerView[];
+}

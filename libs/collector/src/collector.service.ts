@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '#config';
+import { ServersService } from '#servers';
+import { describePgFailure } from '#stats';
+import { CollectorRepository, type Claim } from './collector.repository.js';
+import { ServerSampler } from './server-sampler.js';
+
+/** How often the schedule is checked for due servers. */
+const TICK_MS = 1000;
+/** How long shutdown waits for samples in flight. */
+const DRAIN_MS = 10_000;
+
+/**
+ * Samples every server every COLLECT_INTERVAL seconds (jittered), at most COLLECT_CONCURRENCY
+ * at once, so one slow or dead server never delays the others. The schedule lives in the
+ * store: each sample is claimed with a conditional update, so several collector processes on
+ * one PostgreSQL store never sample a server twice for the same slot.
+ */
+@Injectable()
+export class CollectorService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Collector');
+  readonly instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly inFlight = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private ticking = false;
+  private stopped = false;
+
+  constructor(
+    private readonly repository: CollectorRepository,
+    private readonly sampler: ServerSampler,
+    private readonly servers: ServersService,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.collector.enabled) return;
+    this.timer = setInterval(() => void this.tick(), TICK_MS);
+    this.timer.unref();
+    this.logger.log(
+      `Collecting every ${this.config.collector.intervalSeconds} s (sizes every ${this.config.collector.sizeIntervalSeconds} s), ${this.config.collector.concurrency} server(s) at a time`,
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await Promise.race([
+      Promise.allSettled([...this.inFlight]),
+      new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref()),
+    ]);
+  }
+
+  /** One scheduling round: claim due servers for the free slots and sample them in the background. */
+  async tick(): Promise<void> {
+    if (this.ticking || this.stopped) return;
+    this.ticking = true;
+    try {
+      const free = this.config.collector.concurrency - this.inFlight.size;
+      if (free <= 0) return;
+      const intervalMs = this.config.collector.intervalSeconds * 1000;
+      await this.repository.scheduleNewServers(intervalMs);
+      const claims = await this.repository.claimDue(
+        this.instanceId,
+        free,
+        intervalMs,
+        this.config.collector.sizeIntervalSeconds * 1000,
+      );
+      for (const claim of claims) this.track(this.collect(claim));
+    } catch (error) {
+      this.logger.error(
+        `Scheduling failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** Samples one server now, outside the schedule (tests, benchmarks, an operator's request). */
+  async collectNow(serverId: number, sizes = true): Promise<void> {
+    await this.repository.scheduleNewServers(this.config.collector.intervalSeconds * 1000);
+    await this.collect({ serverId, dueAt: Date.now(), sizesDue: sizes });
+  }
+
+  private track(work: Promise<void>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  private async collect(claim: Claim): Promise<void> {
+    const server = await this.servers.findById(claim.serverId);
+    if (!server) return;
+    const started = Date.now();
+    const previous = await this.repository.state(server.id);
+    try {
+      const result = await this.sampler.sample(server, claim);
+      await this.repository.recordSuccess(
+        server.id,
+        Date.now() - started,
+        started - claim.dueAt,
+        result.databases,
+      );
+      if (previous?.last_error_code) this.logger.log(`${server.name}: sampling works again`);
+    } catch (error) {
+      const failure = describePgFailure(error, {
+        host: server.host,
+        port: server.port,
+        user: server.user,
+        database: server.database,
+        timeoutMs: this.config.targets.connectTimeoutMs,
+      });
+      await this.repository.recordFailure(server.id, failure.code, failure.message);
+      if (previous?.last_error_code !== failure.code)
+        this.logger.warn(`${server.name}: sampling failed: ${failure.message}`);
+    }
+  }
+}

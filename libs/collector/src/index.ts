@@ -1,0 +1,3 @@
+export { CollectorModule } from './collector.module.js';
+export { CollectorService } from './collector.service.js';
+export { RetentionService } from './retention.service.js';

@@ -1,0 +1,153 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { PoolClient } from 'pg';
+import { AppConfig } from '#config';
+import { counterDeltas, mapCounters, zeroCounters } from '#history';
+import { PoolRegistry } from '#pool';
+import { hasSsh, ServerTargets, type ServerRecord } from '#servers';
+import { DiskProbe } from '#stats';
+import { CollectorRepository, type Claim, type NewSample } from './collector.repository.js';
+import {
+  CREATION_TIME_SQL,
+  DATABASE_SIZES_SQL,
+  DATABASE_STATS_SQL,
+  type DatabaseStatsRow,
+} from './sample-queries.js';
+
+export interface SampleResult {
+  databases: number;
+  /** Disk usage could not be read (the sample itself succeeded). */
+  diskError: string | null;
+}
+
+interface Reading {
+  ts: number;
+  rows: DatabaseStatsRow[];
+  sizes: Map<number, number> | null;
+}
+
+/**
+ * One sample of one server: pg_stat_database of every database (sizes on their slower
+ * schedule, under their own statement timeout), disk usage over SSH, written in one store
+ * transaction with the hourly rollup.
+ */
+@Injectable()
+export class ServerSampler {
+  private readonly logger = new Logger(ServerSampler.name);
+  /** Servers whose role may not call pg_stat_file: do not ask again. */
+  private readonly creationTimeDenied = new Set<number>();
+
+  constructor(
+    private readonly pools: PoolRegistry,
+    private readonly targets: ServerTargets,
+    private readonly disk: DiskProbe,
+    private readonly repository: CollectorRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  async sample(server: ServerRecord, claim: Claim): Promise<SampleResult> {
+    const reading = await this.read(server, claim.sizesDue);
+    const created = await this.write(server, reading);
+    await this.recordCreationTimes(server, created);
+    const diskError = await this.sampleDisk(server, reading);
+    return { databases: reading.rows.length, diskError };
+  }
+
+  private read(server: ServerRecord, sizesDue: boolean): Promise<Reading> {
+    const ts = Date.now();
+    return this.pools.withClient(this.targets.pg(server), async (client) => {
+      const stats = await client.query<DatabaseStatsRow>(DATABASE_STATS_SQL);
+      const sizes = sizesDue ? await this.readSizes(client) : null;
+      return { ts, rows: stats.rows, sizes };
+    });
+  }
+
+  private async readSizes(client: PoolClient): Promise<Map<number, number>> {
+    await client.query('begin');
+    try {
+      await client.query(
+        `set local statement_timeout = ${Math.floor(this.config.collector.sizeTimeoutMs)}`,
+      );
+      const result = await client.query<{ oid: number; size: number }>(DATABASE_SIZES_SQL);
+      await client.query('commit');
+      return new Map(result.rows.map((row) => [row.oid, row.size]));
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Writes every database's sample; returns the ids of databases seen for the first time. */
+  private write(server: ServerRecord, reading: Reading): Promise<{ id: number; oid: number }[]> {
+    return this.repository.transaction(async (trx) => {
+      const created: { id: number; oid: number }[] = [];
+      for (const row of reading.rows) {
+        const identity = await this.repository.identity(
+          trx,
+          server.id,
+          row.datname,
+          row.oid,
+          reading.ts,
+        );
+        if (identity.created) created.push({ id: identity.id, oid: row.oid });
+        const sample = toSample(identity.id, reading, row);
+        const previous = await this.repository.previousSample(trx, identity.id, row.oid);
+        if (!(await this.repository.insertSample(trx, sample))) continue;
+        const events = counterDeltas(previous, { ...sample, identity: row.oid }) ?? zeroCounters();
+        await this.repository.addToHour(trx, sample, events);
+      }
+      return created;
+    });
+  }
+
+  private async recordCreationTimes(
+    server: ServerRecord,
+    created: { id: number; oid: number }[],
+  ): Promise<void> {
+    if (created.length === 0 || this.creationTimeDenied.has(server.id)) return;
+    for (const database of created) {
+      try {
+        const result = await this.pools.query<{ created: number }>(
+          this.targets.pg(server),
+          CREATION_TIME_SQL,
+          [database.oid],
+        );
+        const createdAt = result.rows[0]?.created;
+        if (createdAt) await this.repository.setCreationTime(database.id, createdAt);
+      } catch {
+        this.creationTimeDenied.add(server.id);
+        this.logger.debug(
+          `${server.name}: creation times are not readable (pg_stat_file not granted)`,
+        );
+        return;
+      }
+    }
+  }
+
+  private async sampleDisk(server: ServerRecord, reading: Reading): Promise<string | null> {
+    const directory = reading.rows[0]?.data_directory;
+    if (!hasSsh(server) || !directory) return null;
+    const disk = await this.disk.read(server, directory);
+    if (!disk.ok) return disk.failure.message;
+    const { usage } = disk.result;
+    await this.repository.insertDisk(
+      this.repository.executor,
+      server.id,
+      reading.ts,
+      usage.availableBytes,
+      usage.totalBytes,
+    );
+    return null;
+  }
+}
+
+function toSample(databaseId: number, reading: Reading, row: DatabaseStatsRow): NewSample {
+  return {
+    databaseId,
+    ts: reading.ts,
+    numbackends: row.numbackends ?? 0,
+    counters: mapCounters((counter) => row[counter]),
+    statsReset: row.stats_reset,
+    postmasterStart: row.postmaster_start,
+    sizeBytes: reading.sizes?.get(row.oid) ?? null,
+  };
+}

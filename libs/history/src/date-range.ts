@@ -1,0 +1,80 @@
+import { UnprocessableEntityException } from '@nestjs/common';
+import { aggregationFor, type Aggregation } from './buckets.js';
+
+export const DEFAULT_RANGE_DAYS = 7;
+
+export interface DateRange {
+  start: number;
+  end: number;
+  aggregation: Aggregation;
+}
+
+/** ISO 8601 date or date-time, with or without a zone (none means UTC). */
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** Parses a query date; undefined when absent, throws 422 naming the parameter when invalid. */
+export function parseQueryDate(value: string | undefined, parameter: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const match = ISO_DATE.exec(value.trim());
+  const ms = match ? Date.parse(normalize(match)) : NaN;
+  if (!match || Number.isNaN(ms) || !sameCalendarDay(match)) {
+    throw invalid(
+      parameter,
+      `${parameter} must be an ISO 8601 date such as 2025-06-03 or 2025-06-03T10:00:00Z`,
+    );
+  }
+  return ms;
+}
+
+/** The requested period (default: the last 7 days), checked against the retention. */
+export function resolveRange(
+  startText: string | undefined,
+  endText: string | undefined,
+  retentionDays: number,
+  now = Date.now(),
+): DateRange {
+  const end = parseQueryDate(endText, 'end_date') ?? now;
+  const start = parseQueryDate(startText, 'start_date') ?? end - DEFAULT_RANGE_DAYS * 86_400_000;
+  if (start > end) throw invalid('start_date', 'start_date must not be after end_date');
+  if (end - start > retentionDays * 86_400_000) {
+    throw invalid(
+      'start_date',
+      `The period is longer than the ${retentionDays} days of history kept (HISTORY_RETENTION_DAYS)`,
+    );
+  }
+  return { start, end, aggregation: aggregationFor(start, end) };
+}
+
+function normalize(match: RegExpExecArray): string {
+  const [
+    ,
+    year,
+    month,
+    day,
+    hour = '00',
+    minute = '00',
+    second = '00',
+    fraction = '0',
+    zone = 'Z',
+  ] = match;
+  const millis = fraction.padEnd(3, '0').slice(0, 3);
+  const offset =
+    zone === 'Z' ? 'Z' : zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  return `${year}-${month}-${day}T${hour}:${minute}:${second}.${millis}${offset}`;
+}
+
+/** Date.parse accepts 2025-02-30 (it rolls over); a real calendar day is required. */
+function sameCalendarDay(match: RegExpExecArray): boolean {
+  const [, year, month, day] = match.map(Number);
+  const date = new Date(Date.UTC(year ?? 0, (month ?? 1) - 1, day ?? 1));
+  return (
+    date.getUTCFullYear() === year && date.getUTCMonth() + 1 === month && date.getUTCDate() === day
+  );
+}
+
+function invalid(parameter: string, msg: string): UnprocessableEntityException {
+  return new UnprocessableEntityException({
+    detail: [{ loc: ['query', parameter], msg, type: 'value_error' }],
+  });
+}

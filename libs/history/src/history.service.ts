@@ -1,0 +1,101 @@
+import { Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { AppConfig } from '#config';
+import type { ServerRecord } from '#servers';
+import { describePgFailure } from '#stats';
+import { resolveRange, type DateRange } from './date-range.js';
+import type {
+  DatabaseHistoryView,
+  DatabaseSummaryView,
+  ServerHistoryView,
+} from './dto/history.dto.js';
+import { ExistingDatabasesProbe } from './existing-databases.js';
+import { databaseHistoryView, databaseSummaryView, serverHistoryView } from './history-views.js';
+import type { HistoryData, HistoryRequest } from './sources/history-source.js';
+import { StatsDbHistorySource } from './sources/stats-db.source.js';
+import { StoreHistorySource } from './sources/store-history.source.js';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The three history routes. Data comes from the seed's stats_db when the server has one (and
+ * it can be read), otherwise from pgmon's store; only `exists` asks the server itself.
+ */
+@Injectable()
+export class HistoryService {
+  private readonly logger = new Logger(HistoryService.name);
+
+  constructor(
+    private readonly store: StoreHistorySource,
+    private readonly statsDb: StatsDbHistorySource,
+    private readonly existing: ExistingDatabasesProbe,
+    private readonly config: AppConfig,
+  ) {}
+
+  range(start: string | undefined, end: string | undefined): DateRange {
+    return resolveRange(start, end, this.config.collector.retentionDays);
+  }
+
+  async serverHistory(server: ServerRecord, range: DateRange): Promise<ServerHistoryView> {
+    const [data, names] = await Promise.all([
+      this.read({ server, range }),
+      this.existing.names(server),
+    ]);
+    return serverHistoryView(data, range, names);
+  }
+
+  async databaseHistory(
+    server: ServerRecord,
+    datname: string,
+    range: DateRange,
+  ): Promise<DatabaseHistoryView> {
+    const [data, names] = await Promise.all([
+      this.read({ server, range, datname }),
+      this.existing.names(server),
+    ]);
+    assertKnown(server, datname, data, names);
+    return databaseHistoryView(data, range, names, datname);
+  }
+
+  async databaseSummary(server: ServerRecord, datname: string): Promise<DatabaseSummaryView> {
+    const now = Date.now();
+    const range: DateRange = { start: now - DAY_MS, end: now, aggregation: 'raw' };
+    const [data, names] = await Promise.all([
+      this.read({ server, range, datname }),
+      this.existing.names(server),
+    ]);
+    assertKnown(server, datname, data, names);
+    return databaseSummaryView(data, names, datname);
+  }
+
+  /** stats_db when configured and readable; pgmon's own history otherwise. */
+  private async read(request: HistoryRequest): Promise<HistoryData> {
+    if (!request.server.statsDb) return this.store.read(request);
+    try {
+      return await this.statsDb.read(request);
+    } catch (error) {
+      const { server } = request;
+      const failure = describePgFailure(error, {
+        host: server.host,
+        port: server.port,
+        user: server.user,
+        database: server.statsDb ?? server.database,
+        timeoutMs: 0,
+      });
+      this.logger.warn(
+        `stats_db of ${server.name} could not be read (${failure.message}); answering from pgmon's history`,
+      );
+      return this.store.read(request);
+    }
+  }
+}
+
+/** 404 for a database with no history that the server does not have either (or cannot tell). */
+function assertKnown(
+  server: ServerRecord,
+  datname: string,
+  data: HistoryData,
+  names: ReadonlySet<string> | null,
+): void {
+  if (data.lastUpdate !== null || names?.has(datname)) return;
+  throw new NotFoundException(`Database ${datname} not found on server ${server.name}`);
+}
