@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fetchOnce } from './measure.js';
 
 export const BENCH_ADMIN_PASSWORD = 'bench-admin-password';
 const BENCH_SECRET_KEY = randomBytes(32).toString('base64url');
@@ -43,7 +44,7 @@ export async function startApiProcess(
   await waitForHealth(url, child);
   const token = await login(url);
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${url}${path}`, {
+    const response = await fetchOnce(`${url}${path}`, {
       method,
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
       ...(body !== undefined && { body: JSON.stringify(body) }),

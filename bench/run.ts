@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTargets } from '../test/support/targets.js';
+import { historyBench } from './history.bench.js';
 import { statusBench } from './status.bench.js';
 
 const SECTIONS: Record<
@@ -14,6 +15,7 @@ const SECTIONS: Record<
   (targets: Awaited<ReturnType<typeof startTargets>>['info'], port: number) => Promise<unknown>
 > = {
   status: statusBench,
+  history: historyBench,
 };
 
 async function main(): Promise<void> {

@@ -1,15 +1,31 @@
 import 'reflect-metadata';
+import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppConfig } from '#config';
 import { createAppLogger } from '#logging';
 import { CliModule } from './cli.module.js';
-import { runUserCommand, UsageError, USER_USAGE } from './commands/user.command.js';
+import { IMPORT_SEED_USAGE, runImportSeed } from './commands/import-seed.command.js';
+import { runServersCommand, SERVERS_USAGE } from './commands/servers.command.js';
+import { UsageError } from './commands/usage-error.js';
+import { runUserCommand, USER_USAGE } from './commands/user.command.js';
 
-const USAGE = `pgmon command line\n\n${USER_USAGE}`;
+const USAGE = `pgmon command line (npm run pgmon -- <command>)\n\n${USER_USAGE}\n${SERVERS_USAGE}\n${IMPORT_SEED_USAGE}`;
+
+type Command = (
+  app: INestApplicationContext,
+  args: string[],
+) => Promise<{ output: string; ok: boolean }>;
+
+const COMMANDS: Record<string, Command> = {
+  user: async (app, args) => ({ output: await runUserCommand(app, args), ok: true }),
+  servers: runServersCommand,
+  'import-seed': runImportSeed,
+};
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...args] = argv;
-  if (command !== 'user') {
+  const [name, ...args] = argv;
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) {
     console.error(USAGE);
     return 2;
   }
@@ -23,8 +39,9 @@ async function main(argv: string[]): Promise<number> {
   );
   await app.init();
   try {
-    console.log(await runUserCommand(app, args));
-    return 0;
+    const result = await command(app, args);
+    (result.ok ? console.log : console.error)(result.output);
+    return result.ok ? 0 : 1;
   } finally {
     await app.close();
   }
@@ -33,11 +50,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(describeFailure(error));
+    console.error(`Error: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(error instanceof UsageError ? 2 : 1);
   },
 );
-
-function describeFailure(error: unknown): string {
-  return `Error: ${error instanceof Error ? error.message : String(error)}`;
-}

@@ -12,6 +12,7 @@ import { JwtStrategy } from './strategies/jwt.strategy.js';
 import { LocalStrategy } from './strategies/local.strategy.js';
 import { TokenController } from './token.controller.js';
 import { UsersController } from './users.controller.js';
+import { AdminBootstrapService } from './users/admin-bootstrap.service.js';
 import { UsersModule } from './users/users.module.js';
 
 /** Users, login, tokens and the global deny-by-default guards (token first, then role). */
@@ -35,6 +36,7 @@ import { UsersModule } from './users/users.module.js';
     LocalStrategy,
     JwtStrategy,
     LocalAuthGuard,
+    AdminBootstrapService,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],

@@ -9,6 +9,7 @@ import {
   type Role,
 } from '#auth';
 import { readPassword } from '../read-password.js';
+import { UsageError } from './usage-error.js';
 
 export const USER_USAGE = `Usage:
   pgmon user add <login> [--role viewer|operator|admin]   password read from stdin
@@ -55,8 +56,6 @@ async function resetPassword(users: UsersService, login: string): Promise<string
   await users.update(login, { password }, CLI_ACTOR);
   return `Password of ${login} changed; its existing tokens no longer work`;
 }
-
-export class UsageError extends Error {}
 
 function requireLogin(login: string | undefined): string {
   if (!login || !LOGIN_PATTERN.test(login)) {

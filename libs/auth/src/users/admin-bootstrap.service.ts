@@ -6,8 +6,9 @@ import { UsersService } from './users.service.js';
 export const BOOTSTRAP_ADMIN_LOGIN = 'admin';
 
 /**
- * First start with an empty users table: create `admin` with ADMIN_PASSWORD, or with a random
- * password printed once to the log (it is not stored anywhere in clear).
+ * First start of the API with an empty users table: create `admin` with ADMIN_PASSWORD, or with
+ * a random password printed once to the log (it is not stored anywhere in clear). The CLI does
+ * not do this, so that `import-seed` on a fresh store keeps the seed's own `admin`.
  */
 @Injectable()
 export class AdminBootstrapService implements OnApplicationBootstrap {
@@ -19,7 +20,10 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if ((await this.users.count()) > 0) return;
+    if ((await this.users.count()) > 0) {
+      await this.warnWithoutAdmin();
+      return;
+    }
     const configured = this.config.auth.adminPassword;
     const password = configured ?? randomBytes(12).toString('base64url');
     try {
@@ -40,5 +44,14 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
         `Created user "${BOOTSTRAP_ADMIN_LOGIN}" with generated password: ${password}  (shown once; change it with PUT /users/admin or "npm run pgmon -- user passwd admin")`,
       );
     }
+  }
+
+  /** Users exist (added by the CLI or imported) but none can manage users: say how to fix it. */
+  private async warnWithoutAdmin(): Promise<void> {
+    const users = await this.users.list();
+    if (users.some((user) => user.role === 'admin' && user.isActive)) return;
+    this.logger.warn(
+      'No active admin user: add one with "npm run pgmon -- user add <login> --role admin"',
+    );
   }
 }

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { StoreModule } from '#store';
-import { AdminBootstrapService } from './admin-bootstrap.service.js';
 import { PasswordHasher } from './password-hasher.js';
 import { UsersRepository } from './users.repository.js';
 import { UsersService } from './users.service.js';
@@ -8,7 +7,7 @@ import { UsersService } from './users.service.js';
 /** Users and passwords without HTTP: used by AuthModule, the CLI and the seed importer. */
 @Module({
   imports: [StoreModule],
-  providers: [UsersRepository, UsersService, PasswordHasher, AdminBootstrapService],
+  providers: [UsersRepository, UsersService, PasswordHasher],
   exports: [UsersRepository, UsersService, PasswordHasher],
 })
 export class UsersModule {}
