@@ -6,6 +6,7 @@ import { AppConfig, AppConfigModule, type AppConfigModuleOptions } from '#config
 import { HealthModule } from '#health';
 import { HistoryModule } from '#history';
 import { HttpPipelineModule } from '#http';
+import { MetricsModule } from '#metrics';
 import { PoolModule } from '#pool';
 import { StatsModule } from '#stats';
 import { StoreModule } from '#store';
@@ -31,6 +32,7 @@ export class ApiModule {
         StatsModule,
         HistoryModule,
         CollectorModule,
+        MetricsModule,
         HealthModule,
       ],
     };

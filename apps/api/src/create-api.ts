@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { AppConfig, type AppConfigModuleOptions } from '#config';
 import { RequestLogMiddleware } from '#http';
 import { createAppLogger } from '#logging';
+import { MetricsService } from '#metrics';
 import { ApiModule } from './api.module.js';
 import { setupOpenApi } from './openapi.js';
 
@@ -28,6 +29,7 @@ export async function createApi(
   // First, so that requests the body parser refuses are logged and get a request id too.
   const requestLog = new RequestLogMiddleware();
   app.use(requestLog.use.bind(requestLog));
+  app.use(app.get(MetricsService).http.middleware);
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.set('trust proxy', config.http.trustProxy);

@@ -5,6 +5,7 @@ export { ApiAuth, BEARER_SCHEME, PASSWORD_FLOW_SCHEME } from './decorators/api-a
 export { CurrentUser } from './decorators/current-user.decorator.js';
 export { Public } from './decorators/public.decorator.js';
 export { Roles } from './decorators/roles.decorator.js';
+export { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 export { MessageView } from './dto/user.dto.js';
 export { LOGIN_PATTERN, PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH } from './dto/login-name.js';
 export { hasRole, isRole, ROLES } from './roles.js';

@@ -23,6 +23,8 @@ export class CollectorService implements OnApplicationBootstrap, OnApplicationSh
   private readonly logger = new Logger('Collector');
   readonly instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Samples taken and failed per server name since start (exported as metrics). */
+  readonly counts = { samples: new Map<string, number>(), failures: new Map<string, number>() };
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
   private stopped = false;
@@ -111,8 +113,13 @@ export class CollectorService implements OnApplicationBootstrap, OnApplicationSh
         timeoutMs: this.config.targets.connectTimeoutMs,
       });
       await this.repository.recordFailure(server.id, failure.code, failure.message);
+      increment(this.counts.failures, server.name);
       if (previous?.last_error_code !== failure.code)
         this.logger.warn(`${server.name}: sampling failed: ${failure.message}`);
     }
   }
+}
+
+function increment(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
 }

@@ -61,6 +61,8 @@ export class AppConfig {
       adminPassword: string | undefined;
       loginMaxFailures: number;
       loginFailureWindowSeconds: number;
+      /** A static bearer token that may read GET /metrics (for Prometheus), or undefined. */
+      metricsToken: string | undefined;
     },
     readonly encryption: { current: EncryptionKey; previous: EncryptionKey[] },
     readonly log: { level: SeedLogLevel; nestLevels: LogLevel[]; format: 'text' | 'json' },
@@ -95,6 +97,7 @@ export function buildAppConfig(env: Env): AppConfig {
       adminPassword: env.ADMIN_PASSWORD,
       loginMaxFailures: env.LOGIN_MAX_FAILURES,
       loginFailureWindowSeconds: env.LOGIN_FAILURE_WINDOW,
+      metricsToken: env.METRICS_TOKEN,
     },
     {
       current: parseEncryptionKey(encryptionText),

@@ -65,6 +65,9 @@ export const envSchema = z.object({
     .transform((value) => (value ?? 'text').toLowerCase())
     .pipe(z.enum(['text', 'json'], { error: 'must be text or json' })),
   CORS_ORIGINS: optionalText,
+  METRICS_TOKEN: optionalText.refine((value) => value === undefined || value.length >= 16, {
+    error: 'must be at least 16 characters long',
+  }),
   TRUST_PROXY: optionalText,
   JWT_EXPIRE_MINUTES: integer(60, 1, 7 * 24 * 60),
   LOGIN_MAX_FAILURES: integer(5, 1, 1000),

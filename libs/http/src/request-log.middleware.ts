@@ -1,7 +1,8 @@
+import { AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { REDACTED } from '#logging';
+import { REDACTED, requestContext } from '#logging';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const SECRET_PARAM = /pass|secret|token|key|auth/i;
@@ -23,11 +24,18 @@ export class RequestLogMiddleware implements NestMiddleware {
     const incoming = request.header('x-request-id');
     request.requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     response.setHeader('X-Request-Id', request.requestId);
-    response.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      this.logger.log(describeRequest(request, response.statusCode, ms));
+    const requestId = request.requestId;
+    requestContext.run({ requestId }, () => {
+      // Bound, so that the access-log line carries the request id in JSON logs too.
+      response.on(
+        'finish',
+        AsyncResource.bind(() => {
+          const ms = Number(process.hrtime.bigint() - started) / 1e6;
+          this.logger.log(describeRequest(request, response.statusCode, ms));
+        }),
+      );
+      next();
     });
-    next();
   }
 }
 

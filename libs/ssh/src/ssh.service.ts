@@ -46,6 +46,8 @@ export class SshService implements OnApplicationShutdown {
   private readonly storedKeys = new Map<string, number>();
   private readonly liveSessions = new Set<SshSession>();
   private readonly shutdown = new AbortController();
+  /** Cache hits and misses since start (exported as metrics). */
+  readonly cacheCounts = { hits: 0, misses: 0 };
 
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
@@ -69,8 +71,12 @@ export class SshService implements OnApplicationShutdown {
     const timeoutMs = checkedTimeout(options.timeoutMs);
     if (!options.bypassCache) {
       const hit = await this.cachedOutcome(options.cacheKey);
-      if (hit) return settleOutcome(hit, true);
+      if (hit) {
+        this.cacheCounts.hits += 1;
+        return settleOutcome(hit, true);
+      }
     }
+    this.cacheCounts.misses += 1;
     const outcome = await this.shared(options.cacheKey, () => this.read(target, path, timeoutMs));
     return settleOutcome(outcome, false);
   }

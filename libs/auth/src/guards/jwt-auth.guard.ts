@@ -19,6 +19,11 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     return isPublic ? true : super.canActivate(context);
   }
 
+  /** Verifies the bearer token even on a @Public() route (for guards that add alternatives). */
+  canActivateWithToken(context: ExecutionContext) {
+    return super.canActivate(context);
+  }
+
   override handleRequest<TUser = AuthUser>(error: unknown, user: unknown, info: unknown): TUser {
     if (error || !user) throw new UnauthorizedException(unauthorizedDetail(info));
     return user as TUser;

@@ -25,6 +25,8 @@ export class ServerStatusService implements OnModuleInit, OnModuleDestroy {
   /** Last data directory seen per server config, so the disk can be read while PostgreSQL is down. */
   private readonly dataDirectories = new Map<string, string>();
   private subscription: Subscription | undefined;
+  /** Status cache hits and misses since start (exported as metrics). */
+  readonly cacheCounts = { hits: 0, misses: 0 };
 
   constructor(
     private readonly servers: ServersService,
@@ -60,10 +62,12 @@ export class ServerStatusService implements OnModuleInit, OnModuleDestroy {
     if (ttlMs === 0) return this.reads.run(key, () => this.read(server, false));
     const cached = await this.cache.get<StatusEntry>(key);
     if (cached && ageOf(cached) < ttlMs) {
+      this.cacheCounts.hits += 1;
       if (ttlMs - ageOf(cached) < refreshAhead(cached, ttlMs))
         void this.refresh(server, key, ttlMs);
       return cached;
     }
+    this.cacheCounts.misses += 1;
     return this.refresh(server, key, ttlMs);
   }
 

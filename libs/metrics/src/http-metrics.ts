@@ -1,0 +1,34 @@
+import type { NextFunction, Request, Response } from 'express';
+import { Histogram, type Registry } from 'prom-client';
+
+/**
+ * HTTP request durations by method, route pattern (never the raw URL: server names would make
+ * the label set unbounded) and status.
+ */
+export class HttpMetrics {
+  private readonly durations: Histogram<'method' | 'route' | 'status'>;
+
+  constructor(registry: Registry) {
+    this.durations = new Histogram({
+      name: 'pgmon_http_request_duration_seconds',
+      help: 'HTTP request durations',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    });
+  }
+
+  /** Express middleware; register it before the routes. */
+  readonly middleware = (request: Request, response: Response, next: NextFunction): void => {
+    const end = this.durations.startTimer();
+    response.on('finish', () => {
+      end({ method: request.method, route: routeOf(request), status: String(response.statusCode) });
+    });
+    next();
+  };
+}
+
+function routeOf(request: Request): string {
+  const route = (request as Request & { route?: { path?: unknown } }).route;
+  return typeof route?.path === 'string' ? `${request.baseUrl}${route.path}` : 'unmatched';
+}

@@ -1,0 +1,25 @@
+import { Controller, Get, Header, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Registry } from 'prom-client';
+import { BEARER_SCHEME, Public } from '#auth';
+import { MetricsAuthGuard } from './metrics-auth.guard.js';
+import { MetricsService } from './metrics.service.js';
+
+@ApiTags('service')
+@Controller()
+export class MetricsController {
+  constructor(private readonly metrics: MetricsService) {}
+
+  @Get('metrics')
+  // Not the global guard: MetricsAuthGuard accepts METRICS_TOKEN besides user tokens.
+  @Public()
+  @UseGuards(MetricsAuthGuard)
+  @ApiBearerAuth(BEARER_SCHEME)
+  @Header('Content-Type', Registry.PROMETHEUS_CONTENT_TYPE)
+  @ApiProduces(Registry.PROMETHEUS_CONTENT_TYPE)
+  @ApiOperation({ summary: 'Prometheus metrics (bearer: METRICS_TOKEN or a user token)' })
+  @ApiOkResponse({ description: 'Prometheus text exposition format' })
+  scrape(): Promise<string> {
+    return this.metrics.metrics();
+  }
+}
