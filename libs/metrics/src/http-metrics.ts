@@ -29,6 +29,7 @@ export class HttpMetrics {
 }
 
 function routeOf(request: Request): string {
-  const route = (request as Request & { route?: { path?: unknown } }).route;
-  return typeof route?.path === 'string' ? `${request.baseUrl}${route.path}` : 'unmatched';
+  const route = (request as unknown as { route?: { path?: unknown } }).route;
+  const path = route?.path;
+  return typeof path === 'string' ? `${request.baseUrl}${path}` : 'unmatched';
 }
