@@ -75,8 +75,11 @@ function createdWithin(previous: CounterSample, current: CounterSample): boolean
   );
 }
 
+/** Builds a Counters object (a plain loop: this runs once per sample on long periods). */
 export function mapCounters(value: (counter: Counter) => number): Counters {
-  return Object.fromEntries(COUNTERS.map((counter) => [counter, value(counter)])) as Counters;
+  const counters = {} as Counters;
+  for (const counter of COUNTERS) counters[counter] = value(counter);
+  return counters;
 }
 
 export function zeroCounters(): Counters {
