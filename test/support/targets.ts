@@ -45,6 +45,21 @@ const SSH_KEY_USER = 'pgmon_sshkey';
 const SSHD = '/usr/sbin/sshd';
 const CLUSTER_NAMES = ['main', 'stats', 'volatile'] as const;
 
+/**
+ * The password of the SSH password user: random once per machine, then reused (kept in a
+ * root-only file), so that two harness runs at the same time (tests and the benchmark) do not
+ * change it under each other.
+ */
+async function stablePassword(): Promise<string> {
+  const file = '/var/lib/pgmon-test/ssh-password';
+  const existing = await readFile(file, 'utf8').catch(() => '');
+  if (existing.trim().length >= 16) return existing.trim();
+  const password = secret();
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  await writeFile(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
+
 function secret(bytes = 18): string {
   return randomBytes(bytes).toString('base64url');
 }
@@ -388,7 +403,7 @@ async function startSshd(spec: SshdSpec): Promise<TestTargets['ssh']> {
       await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
       await ensureOsUser(SSH_PASSWORD_USER);
       await ensureOsUser(SSH_KEY_USER);
-      const password = secret();
+      const password = await stablePassword();
       await exec('chpasswd', [], { input: `${SSH_PASSWORD_USER}:${password}\n` });
       // Without PAM, sshd refuses accounts whose password field starts with "!" (locked), which
       // is how useradd leaves them: "*" means "no password login" but not locked.
