@@ -14,7 +14,8 @@ export function readServersFile(
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    const problem = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'not valid JSON';
+    const problem =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'not valid JSON';
     throw new Error(`${path}: ${problem}`, { cause: error });
   }
   if (
