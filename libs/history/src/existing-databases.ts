@@ -26,8 +26,14 @@ export class ExistingDatabasesProbe {
     const cached = this.cache.get(key);
     if (cached && Date.now() - cached.at < CACHE_MS) return cached.names;
     const names = this.ask(server);
+    this.forgetExpired();
     this.cache.set(key, { at: Date.now(), names });
     return names;
+  }
+
+  private forgetExpired(): void {
+    const now = Date.now();
+    for (const [key, entry] of this.cache) if (now - entry.at >= CACHE_MS) this.cache.delete(key);
   }
 
   private async ask(server: ServerRecord): Promise<ReadonlySet<string> | null> {

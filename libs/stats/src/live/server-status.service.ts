@@ -37,7 +37,10 @@ export class ServerStatusService implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.subscription = this.servers.changes.subscribe(() => void this.forgetLists());
+    this.subscription = this.servers.changes.subscribe((change) => {
+      this.forgetDataDirectory(change.serverId);
+      void this.forgetLists();
+    });
   }
 
   onModuleDestroy(): void {
@@ -144,6 +147,12 @@ export class ServerStatusService implements OnModuleInit, OnModuleDestroy {
         message: 'the disk was not read within the status deadline',
       },
     }));
+  }
+
+  private forgetDataDirectory(serverId: number): void {
+    for (const key of this.dataDirectories.keys()) {
+      if (key.startsWith(`${serverId}@`)) this.dataDirectories.delete(key);
+    }
   }
 
   private async forgetLists(): Promise<void> {
