@@ -5,6 +5,8 @@
  */
 export function isConnectionBroken(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true;
+  // SQLSTATEs are five digits or capitals; errno codes such as EPIPE can look alike, but no
+  // SQLSTATE class starts with E.
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code) || code.startsWith('E')) return true;
   return code.startsWith('08') || code.startsWith('57P') || code === '53300';
 }

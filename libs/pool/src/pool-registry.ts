@@ -3,6 +3,7 @@ import pg, { type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
 import { AppConfig, type TargetLimits } from '#config';
 import { poolInstanceKey, poolKey, type PgTarget } from './pg-target.js';
 import type { PoolStatusView } from './pool-status.js';
+import { ClosingClient } from './closing-client.js';
 import { clientConfig, TargetPool } from './target-pool.js';
 
 /**
@@ -57,7 +58,7 @@ export class PoolRegistry implements OnModuleInit, OnApplicationShutdown {
     target: PgTarget,
     work: (client: pg.Client) => Promise<T>,
   ): Promise<T> {
-    const client = new pg.Client(clientConfig(target, this.limits));
+    const client = new ClosingClient(clientConfig(target, this.limits));
     client.on('error', () => undefined);
     try {
       await client.connect();

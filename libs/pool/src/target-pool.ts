@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { PoolProfile, TargetLimits } from '#config';
 import { isConnectionBroken } from './broken-connection.js';
+import { ClosingClient } from './closing-client.js';
 import type { PgTarget } from './pg-target.js';
 
 /** Extra time the client waits beyond statement_timeout before it gives up on the server. */
@@ -76,6 +77,7 @@ export class TargetPool {
 function poolConfig(target: PgTarget, profile: PoolProfile, limits: TargetLimits): pg.PoolConfig {
   return {
     ...clientConfig(target, limits),
+    Client: ClosingClient,
     min: profile.min,
     max: profile.max,
     idleTimeoutMillis: limits.poolIdleTimeoutSeconds * 1000,

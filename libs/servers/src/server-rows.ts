@@ -83,8 +83,28 @@ export function toRowChanges(
     ...(input.ssh_host_key !== undefined
       ? { ssh_host_key: input.ssh_host_key }
       : moved && { ssh_host_key: null }),
+    ...resealStale(current, input, cipher),
     ...sealChanged(input, cipher),
   };
+}
+
+/**
+ * Kept secrets sealed with an older key (now in ENCRYPTION_KEY_PREVIOUS) are sealed again with
+ * the current one, so saving a server completes a key rotation for it.
+ */
+function resealStale(
+  current: ServerRecord,
+  input: UpdateServerDto,
+  cipher: SecretCipher,
+): Partial<Record<SecretField, string>> {
+  const resealed: Partial<Record<SecretField, string>> = {};
+  for (const [field, inputName] of entries()) {
+    const sealed = current.sealed[field];
+    const kept = input[inputName] === undefined || input[inputName] === '';
+    if (kept && sealed !== null && cipher.isStale(sealed))
+      resealed[field] = cipher.seal(cipher.open(sealed, field), field);
+  }
+  return resealed;
 }
 
 function sealAll(input: CreateServerDto, cipher: SecretCipher): Record<SecretField, string | null> {

@@ -76,7 +76,7 @@ export class ServersService {
       if (isUniqueViolation(error)) throw duplicate(newName);
       throw error;
     }
-    await this.pools.dropServer(current.id);
+    this.dropPools(current.id);
     const server = await this.get(newName);
     await this.record(actor, 'server.update', server, input);
     this.changeEvents.next({ serverId: server.id, name: current.name, kind: 'updated' });
@@ -87,7 +87,7 @@ export class ServersService {
     const server = await this.get(name);
     if (!(await this.servers.delete(server.id)))
       throw new NotFoundException(`Server ${name} not found`);
-    await this.pools.dropServer(server.id);
+    this.dropPools(server.id);
     await this.record(actor, 'server.delete', server, {});
     this.changeEvents.next({ serverId: server.id, name: server.name, kind: 'deleted' });
   }
@@ -95,6 +95,14 @@ export class ServersService {
   /** Records the SSH host key seen at first contact (trust on first use). */
   pinHostKey(server: ServerRecord, fingerprint: string): Promise<boolean> {
     return this.servers.pinHostKey(server.id, server.generation, fingerprint);
+  }
+
+  /**
+   * Closes the server's pools in the background: new reads use new pools at once, and a
+   * connection attempt still pending on an old pool must not hold up the request.
+   */
+  private dropPools(serverId: number): void {
+    void this.pools.dropServer(serverId).catch(() => undefined);
   }
 
   private async record(

@@ -73,6 +73,15 @@ const SQLSTATE_RULES: Record<string, (c: PgFailureContext) => PgFailure> = {
 
 const NETWORK_RULES: Rule[] = [
   [
+    (e) => matches(e, /client password must be/i),
+    (c) =>
+      failure(
+        'authentication_failed',
+        'authentication failed',
+        `the server asks for a password and none is stored for user "${c.user}"`,
+      ),
+  ],
+  [
     (e) => e.code === 'ECONNREFUSED',
     (c) =>
       failure(

@@ -168,7 +168,7 @@ const REFRESH_MARGIN_MS = 1500;
 
 /** How long before expiry a background read starts: the last read's duration plus a margin. */
 export function refreshAhead(entry: StatusEntry, ttlMs: number): number {
-  return Math.min(entry.response_ms + REFRESH_MARGIN_MS, ttlMs * 0.8);
+  return Math.min(entry.response_ms + Math.min(REFRESH_MARGIN_MS, ttlMs * 0.3), ttlMs * 0.8);
 }
 
 /** Milliseconds since the entry's read finished. */
