@@ -15,6 +15,7 @@ function attempts(maxFailures = 3): LoginAttemptsService {
       adminPassword: undefined,
       loginMaxFailures: maxFailures,
       loginFailureWindowSeconds: WINDOW_SECONDS,
+      metricsToken: undefined,
     },
   };
   return new LoginAttemptsService(config as AppConfig);
