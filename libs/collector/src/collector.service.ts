@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '#config';
-import { ServersService } from '#servers';
+import { ServersService, type ServerRecord } from '#servers';
 import { describePgFailure } from '#stats';
 import { CollectorRepository, type Claim } from './collector.repository.js';
-import { ServerSampler } from './server-sampler.js';
+import { ServerSampler, StoreWriteError } from './server-sampler.js';
 
 /** How often the schedule is checked for due servers. */
 const TICK_MS = 1000;
@@ -85,6 +85,20 @@ export class CollectorService implements OnApplicationBootstrap, OnApplicationSh
     await this.collect({ serverId, dueAt: Date.now(), sizesDue: sizes });
   }
 
+  private describeFailure(server: ServerRecord, error: unknown): { code: string; message: string } {
+    if (error instanceof StoreWriteError) {
+      this.logger.error(`${server.name}: ${error.message}`);
+      return { code: 'store_error', message: 'the sample could not be written to pgmon’s store' };
+    }
+    return describePgFailure(error, {
+      host: server.host,
+      port: server.port,
+      user: server.user,
+      database: server.database,
+      timeoutMs: this.config.targets.connectTimeoutMs,
+    });
+  }
+
   private track(work: Promise<void>): void {
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
@@ -105,13 +119,7 @@ export class CollectorService implements OnApplicationBootstrap, OnApplicationSh
       );
       if (previous?.last_error_code) this.logger.log(`${server.name}: sampling works again`);
     } catch (error) {
-      const failure = describePgFailure(error, {
-        host: server.host,
-        port: server.port,
-        user: server.user,
-        database: server.database,
-        timeoutMs: this.config.targets.connectTimeoutMs,
-      });
+      const failure = this.describeFailure(server, error);
       await this.repository.recordFailure(server.id, failure.code, failure.message);
       increment(this.counts.failures, server.name);
       if (previous?.last_error_code !== failure.code)

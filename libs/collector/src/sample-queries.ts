@@ -7,8 +7,8 @@ import { COUNTERS, type Counters } from '#history';
 export const DATABASE_STATS_SQL = `
 select d.oid::int8::float8 as oid, d.datname, s.numbackends,
        ${COUNTERS.map((counter) => `coalesce(s.${counter}, 0)::float8 as ${counter}`).join(', ')},
-       (extract(epoch from s.stats_reset) * 1000)::float8 as stats_reset,
-       (extract(epoch from pg_postmaster_start_time()) * 1000)::float8 as postmaster_start,
+       floor(extract(epoch from s.stats_reset) * 1000)::float8 as stats_reset,
+       floor(extract(epoch from pg_postmaster_start_time()) * 1000)::float8 as postmaster_start,
        case when pg_has_role('pg_read_all_settings', 'member')
               or (select rolsuper from pg_roles where rolname = current_user)
             then current_setting('data_directory') end as data_directory
@@ -37,4 +37,4 @@ select d.oid::int8::float8 as oid, pg_database_size(d.oid)::float8 as size
  * needs pg_stat_file, which a pg_monitor role usually may not call: then it stays unknown.
  */
 export const CREATION_TIME_SQL = `
-select (extract(epoch from (pg_stat_file('base/' || $1::oid || '/PG_VERSION')).modification) * 1000)::float8 as created`;
+select floor(extract(epoch from (pg_stat_file('base/' || $1::oid || '/PG_VERSION')).modification) * 1000)::float8 as created`;

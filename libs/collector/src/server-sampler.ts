@@ -13,6 +13,16 @@ import {
   type DatabaseStatsRow,
 } from './sample-queries.js';
 
+/** The sample was read but pgmon's own store refused it: not the monitored server's fault. */
+export class StoreWriteError extends Error {
+  constructor(cause: unknown) {
+    super(
+      `writing the sample to the store failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+  }
+}
+
 export interface SampleResult {
   databases: number;
   /** Disk usage could not be read (the sample itself succeeded). */
@@ -46,7 +56,9 @@ export class ServerSampler {
 
   async sample(server: ServerRecord, claim: Claim): Promise<SampleResult> {
     const reading = await this.read(server, claim.sizesDue);
-    const created = await this.write(server, reading);
+    const created = await this.write(server, reading).catch((error: unknown) => {
+      throw new StoreWriteError(error);
+    });
     await this.recordCreationTimes(server, created);
     const diskError = await this.sampleDisk(server, reading);
     return { databases: reading.rows.length, diskError };

@@ -149,7 +149,7 @@ export class MetricsService {
       g.set({ server: e.name }, e.status.startsWith('ok') ? 1 : 0),
     );
     gauge('pgmon_target_uptime_seconds', 'Seconds since the server started', (g, e) =>
-      setIf(g, e.name, e.uptime_hours === null ? null : e.uptime_hours * 3600),
+      setIf(g, e.name, e.uptime_seconds),
     );
     gauge(
       'pgmon_target_disk_free_bytes',

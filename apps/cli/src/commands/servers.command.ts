@@ -40,11 +40,14 @@ async function apply(
   const existing = new Set((await servers.list()).map((server) => server.name));
   const lines: string[] = [];
   const planned = [];
+  const listed = new Set<string>();
   for (const entry of entries) {
     const dto = await toServerDto(entry);
     if (Array.isArray(dto)) lines.push(`error: server ${String(entry.name)}: ${dto.join('; ')}`);
+    else if (listed.has(dto.name)) lines.push(`error: server ${dto.name}: listed more than once`);
     else if (existing.has(dto.name)) lines.push(`kept server ${dto.name} (already registered)`);
     else planned.push(dto);
+    if (!Array.isArray(dto)) listed.add(dto.name);
   }
   if (lines.some((text) => text.startsWith('error')))
     return { output: [...lines, 'Nothing was registered.'].join('\n'), ok: false };

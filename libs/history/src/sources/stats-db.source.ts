@@ -25,10 +25,10 @@ type SeedRow = Record<(typeof COUNTERS)[number], number> & {
 const SAMPLES_SQL = `
 select p.datid::int8::float8 as datid, p.datname, p.numbackends,
        ${COUNTERS.map((counter) => `coalesce(p.${counter}, 0)::float8 as ${counter}`).join(', ')},
-       (extract(epoch from p.stats_reset) * 1000)::float8 as stats_reset,
+       floor(extract(epoch from p.stats_reset) * 1000)::float8 as stats_reset,
        p.db_size::float8 as db_size,
-       (extract(epoch from p.ts) * 1000)::float8 as ts,
-       (extract(epoch from c.creation_time) * 1000)::float8 as creation_time
+       floor(extract(epoch from p.ts) * 1000)::float8 as ts,
+       floor(extract(epoch from c.creation_time) * 1000)::float8 as creation_time
   from pg_statistics p
   left join db_creation c on c.datname = p.datname
  where p.ts >= to_timestamp($1::float8 / 1000) and p.ts <= to_timestamp($2::float8 / 1000)
@@ -36,7 +36,7 @@ select p.datid::int8::float8 as datid, p.datname, p.numbackends,
  order by p.datname, p.ts`;
 
 const LAST_UPDATE_SQL = `
-select (extract(epoch from max(ts)) * 1000)::float8 as last
+select floor(extract(epoch from max(ts)) * 1000)::float8 as last
   from pg_statistics where $1::text is null or datname = $1`;
 
 /**

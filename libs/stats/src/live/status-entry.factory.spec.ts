@@ -11,6 +11,7 @@ const PG_OK: PgReading = {
     version: '15.4',
     version_num: 150004,
     uptime_hours: 12.25,
+    uptime_seconds: 44_100,
     data_directory: '/var/lib/postgresql/15/main',
     connections: { active: 1, idle: 2 },
   },
@@ -107,6 +108,7 @@ describe('composeEntry', () => {
     assert.equal(entry.total_space, 2000);
     assert.equal(entry.status, 'ok');
     assert.equal(entry.disk_checked_at, '2025-01-01T00:00:01.000Z');
+    assert.equal(entry.uptime_seconds, 44_100);
   });
 
   it('returns the host key seen at first contact, and no sealed secret', () => {
@@ -122,6 +124,7 @@ describe('composeEntry', () => {
     assert.equal(entry.version, null);
     assert.equal(entry.connections, null);
     assert.equal(entry.uptime_hours, null);
+    assert.equal(entry.uptime_seconds, null);
     assert.equal(entry.free_space, null);
     assert.equal(entry.status, 'PostgreSQL: timeout');
     assert.deepEqual(entry.pg_error, { code: 'x', message: 'm' });

@@ -31,6 +31,7 @@ export function composeEntry(
     pg_error: pg.ok ? null : { code: pg.failure.code, message: pg.failure.message },
     ssh_error: disk && !disk.ok ? { code: disk.failure.code, message: disk.failure.message } : null,
     version_num: row?.version_num ?? null,
+    uptime_seconds: row?.uptime_seconds ?? null,
     data_directory: row?.data_directory ?? null,
     checked_at: timing.checkedAt.toISOString(),
     disk_checked_at: disk?.ok ? disk.result.checkedAt.toISOString() : null,

@@ -27,6 +27,13 @@ export class StatusEntry extends ServerConfigView {
   @ApiPropertyOptional({ type: ErrorInfo, nullable: true }) pg_error!: ErrorInfo | null;
   @ApiPropertyOptional({ type: ErrorInfo, nullable: true }) ssh_error!: ErrorInfo | null;
   @ApiProperty({ example: 140005, nullable: true, type: Number }) version_num!: number | null;
+  @ApiProperty({
+    example: 2593800,
+    nullable: true,
+    type: Number,
+    description: 'Seconds since the server started (uptime_hours is rounded)',
+  })
+  uptime_seconds!: number | null;
   @ApiProperty({ nullable: true, type: String }) data_directory!: string | null;
   @ApiProperty({ format: 'date-time', description: 'When PostgreSQL was asked' })
   checked_at!: string;

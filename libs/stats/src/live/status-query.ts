@@ -7,6 +7,7 @@ export const STATUS_SQL = `
 select left(current_setting('server_version'), 100) as version,
        current_setting('server_version_num')::int as version_num,
        round((extract(epoch from (now() - pg_postmaster_start_time())) / 3600)::numeric, 2)::float8 as uptime_hours,
+       floor(extract(epoch from (now() - pg_postmaster_start_time())))::float8 as uptime_seconds,
        case when pg_has_role('pg_read_all_settings', 'member')
               or (select rolsuper from pg_roles where rolname = current_user)
             then current_setting('data_directory') end as data_directory,
@@ -20,6 +21,7 @@ export interface StatusRow {
   version: string;
   version_num: number;
   uptime_hours: number;
+  uptime_seconds: number;
   data_directory: string | null;
   connections: Record<string, number>;
 }
