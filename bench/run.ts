@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTargets } from '../test/support/targets.js';
+import { collectorBench } from './collector.bench.js';
 import { historyBench } from './history.bench.js';
 import { statusBench } from './status.bench.js';
 
@@ -16,6 +17,7 @@ const SECTIONS: Record<
 > = {
   status: statusBench,
   history: historyBench,
+  collector: collectorBench,
 };
 
 async function main(): Promise<void> {

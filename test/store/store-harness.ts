@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { UsersModule, UsersService } from '#auth';
+import { AdminBootstrapService, UsersModule, UsersService } from '#auth';
 import { AppConfig, buildAppConfig, envSchema } from '#config';
 import { AuditLogService, StoreModule, StoreService } from '#store';
 import { createDatabase, type TestDatabase } from '../support/clusters.js';
@@ -86,6 +86,8 @@ export interface RunningStore {
 export async function startStore(config: AppConfig): Promise<RunningStore> {
   const moduleRef = await Test.createTestingModule({
     imports: [FixedConfigModule.with(config), StoreModule, UsersModule],
+    // The API's first-start admin, as the app module (AuthModule) provides it.
+    providers: [AdminBootstrapService],
   }).compile();
   await moduleRef.init();
   let closed = false;

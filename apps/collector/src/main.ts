@@ -17,6 +17,9 @@ async function main(): Promise<void> {
   app.useLogger(createAppLogger(app.get(AppConfig)));
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   await app.init();
+  // The collector's own timers are unref'd (they must not keep the API or a test alive); this
+  // process exists for them, so it holds one referenced timer until shutdown exits it.
+  setInterval(() => undefined, 60_000);
   Logger.log(`pgmon collector ${app.get(AppConfig).version} started`, 'Collector');
 }
 

@@ -10,6 +10,7 @@ export { MessageView } from './dto/user.dto.js';
 export { LOGIN_PATTERN, PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH } from './dto/login-name.js';
 export { hasRole, isRole, ROLES } from './roles.js';
 export type { Role } from './roles.js';
+export { AdminBootstrapService } from './users/admin-bootstrap.service.js';
 export { PasswordHasher } from './users/password-hasher.js';
 export type { UserRecord } from './users/user.record.js';
 export { UsersService } from './users/users.service.js';

@@ -21,7 +21,8 @@ const DRAIN_MS = 10_000;
 @Injectable()
 export class CollectorService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Collector');
-  readonly instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  /** Names the process in collector_state.claimed_by (at most 64 characters). */
+  readonly instanceId = `${hostname().slice(0, 40)}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly inFlight = new Set<Promise<void>>();
   /** Samples taken and failed per server name since start (exported as metrics). */
   readonly counts = { samples: new Map<string, number>(), failures: new Map<string, number>() };

@@ -68,12 +68,30 @@ export class ServerSampler {
     const ts = Date.now();
     return this.pools.withClient(this.targets.pg(server), async (client) => {
       const stats = await client.query<DatabaseStatsRow>(DATABASE_STATS_SQL);
-      const sizes = sizesDue ? await this.readSizes(client) : null;
+      const sizes = sizesDue ? await this.readSizes(client, server) : null;
       return { ts, rows: stats.rows, sizes };
     });
   }
 
-  private async readSizes(client: PoolClient): Promise<Map<number, number>> {
+  /**
+   * Sizes, or null when they cannot be read this round (a database dropped meanwhile, the size
+   * timeout): the rest of the sample is still worth keeping, and sizes are retried next round.
+   */
+  private async readSizes(
+    client: PoolClient,
+    server: ServerRecord,
+  ): Promise<Map<number, number> | null> {
+    try {
+      return await this.querySizes(client);
+    } catch (error) {
+      this.logger.debug(
+        `${server.name}: database sizes not read this round (${error instanceof Error ? error.message : 'error'})`,
+      );
+      return null;
+    }
+  }
+
+  private async querySizes(client: PoolClient): Promise<Map<number, number>> {
     await client.query('begin');
     try {
       await client.query(

@@ -3,9 +3,10 @@ import { COUNTERS, counterDeltas, zeroCounters } from './counters.js';
 import type { BucketPart, HistorySample, LatestValues } from './history-sample.js';
 
 /**
- * Turns raw samples (sorted by database, then time; including some before `start` so the first
- * interval in the period has a predecessor) into one piece per sample inside [start, end].
- * Sizes measured less often than the other columns are carried forward.
+ * Turns raw samples (sorted by database, then time; including the sample before `start` so the
+ * first interval in the period has a predecessor) into one piece per sample inside [start, end],
+ * ordered by time then database. Sizes measured less often than the other columns are carried
+ * forward.
  */
 export function samplesToParts(samples: HistorySample[], start: number, end: number): BucketPart[] {
   const parts: BucketPart[] = [];
@@ -21,7 +22,7 @@ export function samplesToParts(samples: HistorySample[], start: number, end: num
     if (sample.ts >= start && sample.ts <= end) parts.push(partOf(sample, events, lastSize));
     previous = sample;
   }
-  return parts;
+  return parts.sort((a, b) => a.ts - b.ts || a.datname.localeCompare(b.datname));
 }
 
 function partOf(

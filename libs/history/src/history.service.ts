@@ -15,6 +15,8 @@ import { StatsDbHistorySource } from './sources/stats-db.source.js';
 import { StoreHistorySource } from './sources/store-history.source.js';
 
 const DAY_MS = 86_400_000;
+/** After a stats_db failed, history comes from pgmon's store for this long. */
+const STATS_DB_RETRY_MS = 30_000;
 
 /**
  * The three history routes. Data comes from the seed's stats_db when the server has one (and
@@ -23,6 +25,7 @@ const DAY_MS = 86_400_000;
 @Injectable()
 export class HistoryService {
   private readonly logger = new Logger(HistoryService.name);
+  private readonly statsDbFailedUntil = new Map<string, number>();
 
   constructor(
     private readonly store: StoreHistorySource,
@@ -67,12 +70,20 @@ export class HistoryService {
     return databaseSummaryView(data, names, datname);
   }
 
-  /** stats_db when configured and readable; pgmon's own history otherwise. */
+  /**
+   * stats_db when configured and readable within the status deadline; pgmon's own history
+   * otherwise. A stats_db that failed is not asked again for a while, so a hanging server does
+   * not slow every history request down.
+   */
   private async read(request: HistoryRequest): Promise<HistoryData> {
-    if (!request.server.statsDb) return this.store.read(request);
+    const key = `${request.server.id}@${request.server.generation}`;
+    if (!request.server.statsDb || (this.statsDbFailedUntil.get(key) ?? 0) > Date.now()) {
+      return this.store.read(request);
+    }
     try {
-      return await this.statsDb.read(request);
+      return await beforeDeadline(this.statsDb.read(request), this.config.targets.statusDeadlineMs);
     } catch (error) {
+      this.statsDbFailedUntil.set(key, Date.now() + STATS_DB_RETRY_MS);
       const { server } = request;
       const failure = describePgFailure(error, {
         host: server.host,
@@ -98,4 +109,16 @@ function assertKnown(
 ): void {
   if (data.lastUpdate !== null || names?.has(datname)) return;
   throw new NotFoundException(`Database ${datname} not found on server ${server.name}`);
+}
+
+/** Rejects with a timeout error when `work` has not settled after `ms`. */
+function beforeDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
+      ms,
+    );
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

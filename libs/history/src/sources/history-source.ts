@@ -29,5 +29,9 @@ export interface HistoryRequest {
   datname?: string;
 }
 
-/** Samples taken before the period so that its first interval has a predecessor. */
-export const LOOKBACK_MS = 3_600_000;
+/**
+ * How far before the period the seed's stats_db is read, so that the period's first interval has
+ * a predecessor (the seed's cron job sampled every few minutes; its table has no index to find
+ * "the sample before" cheaply).
+ */
+export const STATS_DB_LOOKBACK_MS = 86_400_000;

@@ -5,7 +5,7 @@ import { latestPerDatabase, mergeIntoBuckets, samplesToParts } from '../aggregat
 import { COUNTERS, mapCounters } from '../counters.js';
 import type { HistorySample } from '../history-sample.js';
 import {
-  LOOKBACK_MS,
+  STATS_DB_LOOKBACK_MS,
   type DatabaseInfo,
   type HistoryData,
   type HistoryRequest,
@@ -56,7 +56,7 @@ export class StatsDbHistorySource {
     const target = this.targets.pg(server, server.statsDb, 'stats_db');
     return this.pools.withClient(target, async (client) => {
       const rows = await client.query<SeedRow>(SAMPLES_SQL, [
-        range.start - LOOKBACK_MS,
+        range.start - STATS_DB_LOOKBACK_MS,
         range.end,
         datname ?? null,
       ]);

@@ -5,12 +5,7 @@ import { latestPerDatabase, mergeIntoBuckets, samplesToParts } from '../aggregat
 import { BUCKET_MS, hourOf } from '../buckets.js';
 import { COUNTERS, mapCounters } from '../counters.js';
 import type { BucketPart, HistorySample, LatestValues } from '../history-sample.js';
-import {
-  LOOKBACK_MS,
-  type DatabaseInfo,
-  type HistoryData,
-  type HistoryRequest,
-} from './history-source.js';
+import { type DatabaseInfo, type HistoryData, type HistoryRequest } from './history-source.js';
 
 interface Identity {
   id: number;
@@ -52,7 +47,7 @@ export class StoreHistorySource {
       .select(['id', 'datname', 'oid', 'first_seen_at', 'creation_time'])
       .where('server_id', '=', server.id)
       .where('first_seen_at', '<=', range.end)
-      .where('last_seen_at', '>=', range.start - LOOKBACK_MS);
+      .where('last_seen_at', '>=', range.start);
     if (datname !== undefined) query = query.where('datname', '=', datname);
     return query.orderBy('datname').orderBy('first_seen_at').execute();
   }
@@ -70,7 +65,7 @@ export class StoreHistorySource {
   private async timeline(request: HistoryRequest, identities: Identity[]): Promise<BucketPart[]> {
     const { range } = request;
     if (range.aggregation === 'raw') {
-      const samples = await this.rawSamples(identities, range.start - LOOKBACK_MS, range.end);
+      const samples = await this.rawSamples(identities, range.start, range.end);
       return samplesToParts(samples, range.start, range.end);
     }
     return this.bucketParts(identities, range);
@@ -82,14 +77,17 @@ export class StoreHistorySource {
     to: number,
   ): Promise<HistorySample[]> {
     const byId = new Map(identities.map((identity) => [identity.id, identity]));
-    const rows = await this.store.db
-      .selectFrom('db_samples')
-      .selectAll()
-      .where('database_id', 'in', [...byId.keys()])
-      .where('ts', '>=', from)
-      .where('ts', '<=', to)
-      .execute();
-    return rows
+    const [rows, previous] = await Promise.all([
+      this.store.db
+        .selectFrom('db_samples')
+        .selectAll()
+        .where('database_id', 'in', [...byId.keys()])
+        .where('ts', '>=', from)
+        .where('ts', '<=', to)
+        .execute(),
+      this.samplesBefore([...byId.keys()], from),
+    ]);
+    return [...previous, ...rows]
       .map((row) => {
         const identity = byId.get(Number(row.database_id)) as Identity;
         return {
@@ -105,6 +103,26 @@ export class StoreHistorySource {
         };
       })
       .sort((a, b) => a.datname.localeCompare(b.datname) || a.ts - b.ts);
+  }
+
+  /**
+   * The newest sample before the period of each database, whatever the sampling interval, so
+   * the first interval inside the period is counted too.
+   */
+  private async samplesBefore(databaseIds: number[], before: number) {
+    const rows = await Promise.all(
+      databaseIds.map((id) =>
+        this.store.db
+          .selectFrom('db_samples')
+          .selectAll()
+          .where('database_id', '=', id)
+          .where('ts', '<', before)
+          .orderBy('ts', 'desc')
+          .limit(1)
+          .executeTakeFirst(),
+      ),
+    );
+    return rows.filter((row) => row !== undefined);
   }
 
   /**

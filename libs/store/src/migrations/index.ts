@@ -3,6 +3,7 @@ import type { StoreDialect } from '../schema.js';
 import { usersAndAudit } from './001-users-and-audit.js';
 import { servers } from './002-servers.js';
 import { history } from './003-history.js';
+import { widerCollectorId } from './004-wider-collector-id.js';
 
 /** Every migration, in order. Append only: a released migration never changes. */
 export class StoreMigrations implements MigrationProvider {
@@ -13,6 +14,7 @@ export class StoreMigrations implements MigrationProvider {
       '001-users-and-audit': usersAndAudit(this.dialect),
       '002-servers': servers(this.dialect),
       '003-history': history(this.dialect),
+      '004-wider-collector-id': widerCollectorId(this.dialect),
     });
   }
 }
