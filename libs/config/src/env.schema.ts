@@ -80,7 +80,12 @@ export const envSchema = z.object({
   COLLECT_CONCURRENCY: integer(4, 1, 64),
   COLLECT_SIZE_TIMEOUT_MS: integer(30000, 100, 600000),
   COLLECTOR_ENABLED: z.preprocess(
-    (value) => (value === '' || value === undefined ? undefined : String(value).toLowerCase()),
+    (value) =>
+      typeof value === 'string' && value !== ''
+        ? value.toLowerCase()
+        : value === ''
+          ? undefined
+          : value,
     z
       .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
       .default('true'),
