@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fetchOnce } from './measure.js';
@@ -15,6 +15,8 @@ export interface ApiProcess {
   /** GET/POST with the admin token; throws on a non-2xx answer. */
   call<T>(method: string, path: string, body?: unknown): Promise<T>;
   dataDir: string;
+  /** CPU time (user + system) the pgmon process has used so far, in ms (Linux /proc). */
+  cpuMs(): number;
   /** SIGTERM, wait for exit; the data dir is kept for a restart (see removeDataDir). */
   stop(): Promise<void>;
   removeDataDir(): void;
@@ -58,6 +60,7 @@ export async function startApiProcess(
     token,
     call,
     dataDir,
+    cpuMs: () => processCpuMs(child.pid ?? 0),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
@@ -68,6 +71,12 @@ export async function startApiProcess(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** utime + stime of a process from /proc/<pid>/stat (clock ticks of 10 ms on Linux). */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function waitForHealth(url: string, child: ChildProcess): Promise<void> {

@@ -33,7 +33,9 @@ export async function statusBench(
     const silentStatus = cold.find((entry) => entry.status.includes('timeout'))?.status;
 
     const watcher = watchConnections(targets);
+    const cpuBefore = api.cpuMs();
     const cached = await load(`${api.url}/servers`, api.token, 100, 10);
+    const cpuPerRequest = round((api.cpuMs() - cpuBefore) / cached.requests, 3);
     const cachedOneClient = await load(`${api.url}/servers`, api.token, 1, 5);
     const uncachedPooled = await sequential(`${api.url}/server_stats/srv-01`, api.token, 300);
     const maxHeld = await watcher.stop();
@@ -58,6 +60,7 @@ export async function statusBench(
       cold_get_servers_ms: coldMs,
       silent_server_status: silentStatus,
       cached_get_servers_100_clients: cached,
+      cached_get_servers_pgmon_cpu_ms_per_request: cpuPerRequest,
       cached_get_servers_1_client: cachedOneClient,
       server_stats_uncached_pooled_ms: uncachedPooled,
       server_stats_uncached_fresh_connection_ms: uncachedFresh,
