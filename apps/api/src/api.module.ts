@@ -1,14 +1,13 @@
-import { CacheModule } from '@nestjs/cache-manager';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '#auth';
 import { CollectorModule } from '#collector';
-import { AppConfig, AppConfigModule, type AppConfigModuleOptions } from '#config';
+import { AppConfigModule, type AppConfigModuleOptions } from '#config';
 import { HealthModule } from '#health';
 import { HistoryModule } from '#history';
 import { HttpPipelineModule } from '#http';
 import { MetricsModule } from '#metrics';
 import { PoolModule } from '#pool';
-import { StatsModule } from '#stats';
+import { StatsModule, StatusCacheModule } from '#stats';
 import { StoreModule } from '#store';
 
 /** The HTTP API process. */
@@ -19,12 +18,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         await AppConfigModule.forRoot(options),
-        CacheModule.registerAsync({
-          isGlobal: true,
-          inject: [AppConfig],
-          // The default TTL is the status TTL; SshService passes SSH_CACHE_TTL explicitly.
-          useFactory: (config: AppConfig) => ({ ttl: config.cache.statusTtlSeconds * 1000 }),
-        }),
+        StatusCacheModule,
         HttpPipelineModule,
         StoreModule,
         AuthModule,

@@ -1,7 +1,7 @@
-import { CacheModule } from '@nestjs/cache-manager';
 import { DynamicModule, Module } from '@nestjs/common';
 import { CollectorModule } from '#collector';
-import { AppConfig, AppConfigModule, type AppConfigModuleOptions } from '#config';
+import { AppConfigModule, type AppConfigModuleOptions } from '#config';
+import { StatusCacheModule } from '#stats';
 import { StoreModule } from '#store';
 
 /** The collector as its own process: no HTTP, same store, same modules as the API's collector. */
@@ -12,11 +12,7 @@ export class CollectorAppModule {
       module: CollectorAppModule,
       imports: [
         await AppConfigModule.forRoot(options),
-        CacheModule.registerAsync({
-          isGlobal: true,
-          inject: [AppConfig],
-          useFactory: (config: AppConfig) => ({ ttl: config.cache.statusTtlSeconds * 1000 }),
-        }),
+        StatusCacheModule,
         StoreModule,
         CollectorModule,
       ],

@@ -8,3 +8,4 @@ export { ServerStatusService } from './live/server-status.service.js';
 export { StatusEntry } from './live/status-entry.js';
 export { connectionsByState, STATUS_SQL } from './live/status-query.js';
 export { StatsModule } from './stats.module.js';
+export { StatusCacheModule } from './live/status-cache.module.js';

@@ -2,6 +2,7 @@ import type { CreateTableBuilder, Kysely } from 'kysely';
 import type { StoreDialect } from '../schema.js';
 import { addIdColumn } from './columns.js';
 
+/** The counter columns as of this migration (frozen: a later change of the list is a new migration). */
 const COUNTERS = [
   'xact_commit',
   'xact_rollback',
