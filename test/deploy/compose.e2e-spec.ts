@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { envSchema } from '#config';
-import { ROOT, assertExit, repoFile, run, secret, tempDir } from './helpers.js';
+import { tempDir } from '../support/processes.js';
+import { ROOT, assertExit, repoFile, run, secret } from './helpers.js';
 
 type Env = Record<string, string>;
 

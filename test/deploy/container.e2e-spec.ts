@@ -9,26 +9,26 @@ import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createDatabase, type TestDatabase } from '../support/clusters.js';
+import { uniqueName } from '../support/names.js';
+import { NodeProcess, tempDir } from '../support/processes.js';
 import { readTargets } from '../support/targets-info.js';
+import { eventually } from '../support/timing.js';
 import {
   ROOT,
   assertExit,
-  eventually,
+  composeTargets,
   getJson,
   login,
-  NodeProcess,
   repoFile,
   run,
   secret,
   spawnApi,
-  tempDir,
-  uniqueName,
+  targetVariables,
 } from './helpers.js';
 
 const targets = readTargets();
-const { main, stats } = targets.pg;
-const sshd = targets.ssh;
-const sshUser = sshd.passwordUser;
+const { main } = targets.pg;
+const sshUser = targets.ssh.passwordUser;
 
 interface CollectorStatus {
   collector_in_this_process: boolean;
@@ -103,41 +103,13 @@ describe('the container processes, run locally', { concurrency: false }, () => {
 
   it('registers the targets with the registration step (servers apply, ${VAR} secrets)', async () => {
     const file = join(root, 'targets.json');
-    writeFileSync(
-      file,
-      JSON.stringify([
-        {
-          name: nameA,
-          host: '127.0.0.1',
-          port: main.port,
-          user: main.monitorUser,
-          password: '${TARGET_MONITOR_PASSWORD}',
-          ...(sshUser && {
-            ssh_user: sshUser.login,
-            ssh_password: '${TARGET_SSH_PASSWORD}',
-            ssh_port: sshd.port,
-          }),
-        },
-        {
-          name: nameB,
-          host: '127.0.0.1',
-          port: stats.port,
-          user: stats.monitorUser,
-          password: '${TARGET_B_MONITOR_PASSWORD}',
-        },
-      ]),
-    );
+    writeFileSync(file, JSON.stringify(composeTargets(nameA, nameB)));
     const result = await run(
       process.execPath,
       ['dist/apps/cli/src/main.js', 'servers', 'apply', '--file', file],
       {
         cwd: app,
-        env: {
-          ...env,
-          TARGET_MONITOR_PASSWORD: main.monitorPassword,
-          TARGET_B_MONITOR_PASSWORD: stats.monitorPassword,
-          TARGET_SSH_PASSWORD: sshUser?.password,
-        },
+        env: { ...env, ...targetVariables() },
       },
     );
     assertExit(result, 0, 'servers apply');
@@ -192,6 +164,7 @@ describe('the container processes, run locally', { concurrency: false }, () => {
       (view) => view.servers.every((entry) => entry.last_success_at !== null),
       20_000,
       'a last_success_at for every server',
+      250,
     );
     assert.equal(status.collector_in_this_process, false, 'the API does not collect itself');
     assert.deepEqual(status.servers.map((entry) => entry.server).sort(), [nameA, nameB]);

@@ -1,18 +1,17 @@
 /**
  * Shared pieces of the deployment tests: paths of the repository and of the built entry points,
- * child processes (the CLI run to completion, the API and the collector kept running), free
- * ports, temp directories and a read-only look into a SQLite store.
+ * the CLI run to completion, the API kept running (test/support/processes.ts), the registration
+ * file of the Compose setup, and a read-only look into a SQLite store.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
-import { sleep } from '../support/proc.js';
+import { BOOT_TIMEOUT_MS, childEnv, freePort, NodeProcess } from '../support/processes.js';
+import { readTargets } from '../support/targets-info.js';
 
 /** The repository (this file runs from dist/test/deploy/). */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -20,50 +19,13 @@ export const API_MAIN = join(ROOT, 'dist/apps/api/src/main.js');
 export const CLI_MAIN = join(ROOT, 'dist/apps/cli/src/main.js');
 export const COLLECTOR_MAIN = join(ROOT, 'dist/apps/collector/src/main.js');
 
-/** A Nest boot costs ~2 s of CPU, and several test files run at once. */
-export const BOOT_TIMEOUT_MS = 60_000;
-
 export function repoFile(path: string): string {
   return readFileSync(join(ROOT, path), 'utf8');
-}
-
-export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), prefix));
 }
 
 /** A random secret of `bytes` bytes, URL-safe base64. */
 export function secret(bytes = 24): string {
   return randomBytes(bytes).toString('base64url');
-}
-
-/** A name nobody else uses (test files run in parallel against the same clusters). */
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/**
- * The environment of a child: PATH and HOME only, plus `env`. Nothing of the test process
- * (its DATA_DIR, keys, PGMON_TEST_TARGETS...) leaks into what is tested.
- */
-export function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  const base: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-    HOME: process.env.HOME ?? '/tmp',
-  };
-  for (const [key, value] of Object.entries(env)) if (value !== undefined) base[key] = value;
-  return base;
 }
 
 export interface RunResult {
@@ -119,95 +81,6 @@ export function assertExit(result: RunResult, code: number, what: string): void 
   );
 }
 
-export interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-/** A long-running Node process (the API or the collector): output kept, stopped by signal. */
-export class NodeProcess {
-  private out = '';
-  private err = '';
-  private exit: Exit | undefined;
-  readonly exited: Promise<Exit>;
-
-  private constructor(private readonly child: ChildProcess) {
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (this.out += chunk));
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.err += chunk));
-    this.exited = new Promise((resolve) => {
-      child.on('exit', (code, signal) => {
-        this.exit = { code, signal };
-        resolve(this.exit);
-      });
-    });
-  }
-
-  /** `node <args>` with `env` only (see childEnv), in `cwd`. */
-  static spawn(args: string[], env: Record<string, string | undefined>, cwd: string): NodeProcess {
-    const child = spawn(process.execPath, args, {
-      cwd,
-      env: childEnv(env),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    return new NodeProcess(child);
-  }
-
-  get stdout(): string {
-    return this.out;
-  }
-
-  get stderr(): string {
-    return this.err;
-  }
-
-  get output(): string {
-    return `${this.out}${this.err}`;
-  }
-
-  get running(): boolean {
-    return this.exit === undefined;
-  }
-
-  async waitForOutput(pattern: RegExp, timeoutMs = BOOT_TIMEOUT_MS): Promise<RegExpExecArray> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const match = pattern.exec(this.output);
-      if (match) return match;
-      if (!this.running || Date.now() > deadline) {
-        throw new Error(`no ${String(pattern)} in the output:\n${this.output}`);
-      }
-      await sleep(25);
-    }
-  }
-
-  /** Resolves with the exit, or undefined when the process still runs after `ms`. */
-  async exitWithin(ms: number): Promise<Exit | undefined> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), ms);
-    });
-    try {
-      return await Promise.race([this.exited, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  signal(signal: NodeJS.Signals): void {
-    if (this.running) this.child.kill(signal);
-  }
-
-  /** SIGTERM, then SIGKILL when it has not exited within `graceMs`. */
-  async stop(graceMs = 15_000): Promise<Exit> {
-    if (!this.running) return this.exited;
-    this.child.kill('SIGTERM');
-    const exit = await this.exitWithin(graceMs);
-    if (exit) return exit;
-    this.child.kill('SIGKILL');
-    return this.exited;
-  }
-}
-
 /** The API's main.js as a child, listening on 127.0.0.1:<free port>. */
 export async function spawnApi(
   env: Record<string, string | undefined>,
@@ -247,24 +120,47 @@ export async function getJson<T>(
   return { status: response.status, body: JSON.parse(text) as T };
 }
 
-/** Polls `probe` until `accept` likes its value; fails with the last value after `ms`. */
-export async function eventually<T>(
-  probe: () => Promise<T>,
-  accept: (value: T) => boolean,
-  ms: number,
-  what: string,
-  everyMs = 250,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last = await probe();
-  while (!accept(last)) {
-    if (Date.now() > deadline) {
-      assert.fail(`${what}: not reached within ${ms} ms; last: ${JSON.stringify(last)}`);
-    }
-    await sleep(everyMs);
-    last = await probe();
-  }
-  return last;
+/** An entry of a registration file (`pgmon servers apply --file`). */
+export type TargetEntry = Record<string, string | number>;
+
+/**
+ * A registration file like deploy/compose/targets.json, for the test clusters: `nameA` on the
+ * main cluster with SSH (as the harness's password user, when there is one), `nameB` on the
+ * stats cluster without. Its secrets are ${VAR} references, see targetVariables().
+ */
+export function composeTargets(nameA: string, nameB: string): TargetEntry[] {
+  const { pg, ssh } = readTargets();
+  return [
+    {
+      name: nameA,
+      host: '127.0.0.1',
+      port: pg.main.port,
+      user: pg.main.monitorUser,
+      password: '${TARGET_MONITOR_PASSWORD}',
+      ...(ssh.passwordUser && {
+        ssh_user: ssh.passwordUser.login,
+        ssh_password: '${TARGET_SSH_PASSWORD}',
+        ssh_port: ssh.port,
+      }),
+    },
+    {
+      name: nameB,
+      host: '127.0.0.1',
+      port: pg.stats.port,
+      user: pg.stats.monitorUser,
+      password: '${TARGET_B_MONITOR_PASSWORD}',
+    },
+  ];
+}
+
+/** The values of the ${VAR} references of composeTargets(). */
+export function targetVariables(): Record<string, string | undefined> {
+  const { pg, ssh } = readTargets();
+  return {
+    TARGET_MONITOR_PASSWORD: pg.main.monitorPassword,
+    TARGET_B_MONITOR_PASSWORD: pg.stats.monitorPassword,
+    TARGET_SSH_PASSWORD: ssh.passwordUser?.password,
+  };
 }
 
 export interface StoredServer {

@@ -4,8 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { uniqueName } from '../support/names.js';
+import { tempDir, type NodeProcess } from '../support/processes.js';
 import { readTargets } from '../support/targets-info.js';
-import { secret, spawnApi, tempDir, uniqueName, type NodeProcess } from './helpers.js';
+import { secret, spawnApi } from './helpers.js';
 
 const { main } = readTargets().pg;
 

@@ -10,9 +10,11 @@ import { CollectorService } from '#collector';
 import { ServersService } from '#servers';
 import { bearer, startTestApi, TEST_ADMIN_PASSWORD, type TestApi } from '../support/api.js';
 import { adminQuery } from '../support/clusters.js';
+import { uniqueName } from '../support/names.js';
 import { sleep } from '../support/proc.js';
 import { readTargets } from '../support/targets-info.js';
-import { eventually, secret, uniqueName } from './helpers.js';
+import { eventually } from '../support/timing.js';
+import { secret } from './helpers.js';
 
 const targets = readTargets();
 const { main } = targets.pg;
@@ -299,6 +301,7 @@ describe('GET /metrics', () => {
         (value) => value === 0,
         5_000,
         `pgmon_target_up{server="${moving}"}`,
+        250,
       );
       const after = await families();
       assert.deepEqual(samples(after, 'pgmon_target_uptime_seconds', { server: moving }), []);

@@ -8,24 +8,24 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { bearer, startTestApi, type TestApi } from '../support/api.js';
+import { uniqueName } from '../support/names.js';
+import { tempDir } from '../support/processes.js';
 import { readTargets } from '../support/targets-info.js';
 import {
   assertExit,
+  composeTargets,
   readSqliteStore,
   repoFile,
   runCli,
   secret,
-  tempDir,
-  uniqueName,
+  targetVariables,
   type RunResult,
+  type TargetEntry,
 } from './helpers.js';
 
 const targets = readTargets();
 const { main, stats } = targets.pg;
-const sshd = targets.ssh;
-const sshUser = sshd.passwordUser;
-
-type Entry = Record<string, string | number>;
+const sshUser = targets.ssh.passwordUser;
 
 describe('servers apply (the registration step)', { concurrency: true }, () => {
   const root = tempDir('pgmon-register-');
@@ -33,42 +33,18 @@ describe('servers apply (the registration step)', { concurrency: true }, () => {
   const encryptionKey = secret(32);
   const nameA = uniqueName('reg-a');
   const nameB = uniqueName('reg-b');
-  const variables = {
-    TARGET_MONITOR_PASSWORD: main.monitorPassword,
-    TARGET_B_MONITOR_PASSWORD: stats.monitorPassword,
-    TARGET_SSH_PASSWORD: sshUser?.password,
-  };
+  const variables = targetVariables();
   const plaintexts = Object.values(variables).filter((value): value is string => !!value);
   let files = 0;
 
   after(() => rmSync(root, { recursive: true, force: true }));
 
   /** Like deploy/compose/targets.json: target A with SSH (as root), target B without. */
-  function entries(): Entry[] {
-    return [
-      {
-        name: nameA,
-        host: '127.0.0.1',
-        port: main.port,
-        user: main.monitorUser,
-        password: '${TARGET_MONITOR_PASSWORD}',
-        ...(sshUser && {
-          ssh_user: sshUser.login,
-          ssh_password: '${TARGET_SSH_PASSWORD}',
-          ssh_port: sshd.port,
-        }),
-      },
-      {
-        name: nameB,
-        host: '127.0.0.1',
-        port: stats.port,
-        user: stats.monitorUser,
-        password: '${TARGET_B_MONITOR_PASSWORD}',
-      },
-    ];
+  function entries(): TargetEntry[] {
+    return composeTargets(nameA, nameB);
   }
 
-  function writeFile(list: Entry[]): string {
+  function writeFile(list: TargetEntry[]): string {
     const path = join(root, `targets-${files++}.json`);
     writeFileSync(path, JSON.stringify(list, null, 2));
     return path;
@@ -95,13 +71,13 @@ describe('servers apply (the registration step)', { concurrency: true }, () => {
   }
 
   it('uses a file in the format of deploy/compose/targets.json', () => {
-    const compose = JSON.parse(repoFile('deploy/compose/targets.json')) as Entry[];
-    const fields = (list: Entry[]) => [...new Set(list.flatMap(Object.keys))].sort();
+    const compose = JSON.parse(repoFile('deploy/compose/targets.json')) as TargetEntry[];
+    const fields = (list: TargetEntry[]) => [...new Set(list.flatMap(Object.keys))].sort();
     assert.deepEqual(
       fields(entries()).filter((field) => !fields(compose).includes(field)),
       [],
     );
-    const references = (list: Entry[]) =>
+    const references = (list: TargetEntry[]) =>
       list.flatMap((entry) => Object.values(entry).filter((v) => String(v).startsWith('${')));
     assert.ok(references(compose).length >= 2, 'the compose file uses ${VAR} references');
   });

@@ -14,13 +14,13 @@ import { runImportSeed } from '../../apps/cli/src/commands/import-seed.command.j
 import { runServersCommand } from '../../apps/cli/src/commands/servers.command.js';
 import { bearer, startTestApi, withEnv, type TestApi } from '../support/api.js';
 import { fernetEncrypt, generateFernetKey } from '../support/fernet-encoder.js';
+import { tempDir } from '../support/processes.js';
 import { readTargets } from '../support/targets-info.js';
 import {
   assertExit,
   readSqliteStore,
   runCli,
   secret,
-  tempDir,
   type RunResult,
   type StoredServer,
 } from './helpers.js';

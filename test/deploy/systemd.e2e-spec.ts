@@ -5,7 +5,8 @@ import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { envSchema } from '#config';
-import { ROOT, assertExit, repoFile, run, tempDir } from './helpers.js';
+import { tempDir } from '../support/processes.js';
+import { ROOT, assertExit, repoFile, run } from './helpers.js';
 
 type Unit = Map<string, Map<string, string[]>>;
 

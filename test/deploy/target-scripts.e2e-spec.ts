@@ -5,18 +5,19 @@
  * it writes).
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, statSync, statfsSync } from 'node:fs';
-import net from 'node:net';
+import { readFileSync, rmSync, statSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { Client as SshClient } from 'ssh2';
 import { adminQuery, createDatabase, type TestDatabase } from '../support/clusters.js';
 import { isRoot, sleep } from '../support/proc.js';
+import { freePort, tempDir } from '../support/processes.js';
+import { spawnSshd, stopSshd, waitForSshBanner } from '../support/sshd.js';
 import { readTargets } from '../support/targets-info.js';
-import { ROOT, assertExit, freePort, run, tempDir, type RunResult } from './helpers.js';
+import { ROOT, assertExit, run, type RunResult } from './helpers.js';
 
 const targets = readTargets();
 const { main } = targets.pg;
@@ -86,6 +87,27 @@ function superuserEnv(database: string): Record<string, string> {
     PGUSER: main.superuser,
     PGPASSWORD: main.superpassword,
     PGDATABASE: database,
+  };
+}
+
+/**
+ * The environment the postgres image gives initdb scripts, for `main` as its superuser, with
+ * the monitor role to create (no PGMON_MONITOR_PASSWORD when `password` is undefined).
+ */
+function initdbEnv(
+  database: string,
+  role: string,
+  password?: string,
+): Record<string, string | undefined> {
+  return {
+    PGHOST: main.host,
+    PGPORT: String(main.port),
+    PGPASSWORD: main.superpassword,
+    POSTGRES_USER: main.superuser,
+    POSTGRES_DB: database,
+    PGMON_MONITOR_USER: role,
+    PGMON_MONITOR_PASSWORD: password,
+    PGMON_MONITOR_SQL: SQL,
   };
 }
 
@@ -169,16 +191,7 @@ describe('deploy/target scripts', () => {
         const password = awkwardPassword();
         const result = await run(INITDB_SCRIPT, [], {
           cwd: ROOT,
-          env: {
-            PGHOST: main.host,
-            PGPORT: String(main.port),
-            PGPASSWORD: main.superpassword,
-            POSTGRES_USER: main.superuser,
-            POSTGRES_DB: database.name,
-            PGMON_MONITOR_USER: role,
-            PGMON_MONITOR_PASSWORD: password,
-            PGMON_MONITOR_SQL: SQL,
-          },
+          env: initdbEnv(database.name, role, password),
         });
         assertExit(result, 0, '10-pgmon-monitor.sh');
         assert.equal(result.stdout.includes(password), false, 'the password is not echoed');
@@ -190,15 +203,7 @@ describe('deploy/target scripts', () => {
         roles.push(role);
         const result = await run(INITDB_SCRIPT, [], {
           cwd: ROOT,
-          env: {
-            PGHOST: main.host,
-            PGPORT: String(main.port),
-            PGPASSWORD: main.superpassword,
-            POSTGRES_USER: main.superuser,
-            POSTGRES_DB: database.name,
-            PGMON_MONITOR_USER: role,
-            PGMON_MONITOR_SQL: SQL,
-          },
+          env: initdbEnv(database.name, role),
         });
         assert.notEqual(result.code, 0);
         assert.match(result.stderr, /PGMON_MONITOR_PASSWORD is required/);
@@ -239,7 +244,7 @@ describe('deploy/target scripts', () => {
       });
 
       after(async () => {
-        if (sshd) await stopTree(sshd);
+        if (sshd) await stopSshd(sshd);
         // userdel refuses while a session of the user is still closing.
         for (let attempt = 0; attempt < 20; attempt++) {
           const removed = await run('userdel', [user], { cwd: '/', env: {} });
@@ -282,12 +287,9 @@ describe('deploy/target scripts', () => {
       });
 
       it('lets the user read statvfs of the data directory over SFTP with its password', async () => {
-        sshd = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', join(dir, 'sshd_config')], {
-          stdio: ['ignore', 'ignore', 'pipe'],
-        });
-        let sshdLog = '';
-        sshd.stderr?.setEncoding('utf8').on('data', (chunk: string) => (sshdLog += chunk));
-        await waitForBanner(port, sshd, () => sshdLog);
+        const logFile = join(dir, 'sshd.log');
+        sshd = await spawnSshd(join(dir, 'sshd_config'), logFile);
+        await waitForSshBanner(port, sshd, { timeoutMs: 15_000, logFile });
         const hostKey = hostKeyBefore.split(' ')[1] ?? '';
         const info = await statvfsOverSftp({ port, user, password, hostKey }, main.dataDir);
         const local = statfsSync(main.dataDir);
@@ -355,66 +357,4 @@ function statvfsOverSftp(
       hostVerifier: (hash: string) => hash === expected,
     });
   });
-}
-
-async function waitForBanner(port: number, sshd: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    if (sshd.exitCode !== null) throw new Error(`sshd exited with ${sshd.exitCode}: ${log()}`);
-    if ((await firstBytes(port)).startsWith('SSH-2.0-')) return;
-    await sleep(50);
-  }
-  throw new Error(`sshd did not answer within 15 s: ${log()}`);
-}
-
-function firstBytes(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    const done = (text: string) => {
-      socket.destroy();
-      resolve(text);
-    };
-    socket.once('data', (data: Buffer) => done(data.toString('latin1')));
-    socket.once('error', () => done(''));
-    socket.setTimeout(1000, () => done(''));
-  });
-}
-
-/** Pids of the processes whose parent is `pid`, and of theirs (from /proc). */
-function descendants(pid: number): number[] {
-  const children: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // pid (comm) state ppid ...: comm may hold spaces, so read after its closing parenthesis.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) children.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return children.flatMap((child) => [child, ...descendants(child)]);
-}
-
-/**
- * Stops sshd and the session processes it forked (they run in sessions of their own, so a
- * process group signal would miss them): SIGTERM each by pid, SIGKILL what is left after 5 s.
- */
-async function stopTree(child: ChildProcess): Promise<void> {
-  const pid = child.pid;
-  if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const pids = [...descendants(pid), pid];
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  for (const each of pids) signalIfAlive(each, 'SIGTERM');
-  await Promise.race([exited, sleep(5000)]);
-  for (const each of pids) signalIfAlive(each, 'SIGKILL');
-}
-
-function signalIfAlive(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // Already gone.
-  }
 }

@@ -14,7 +14,10 @@ import { fileURLToPath } from 'node:url';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { createDatabase, type TestDatabase } from '../support/clusters.js';
 import { BACKENDS } from '../store/store-harness.js';
-import { eventually, HistoryClient, monitorBody, rounds, targets, uniqueName } from './helpers.js';
+import { uniqueName } from '../support/names.js';
+import { monitorBody } from '../support/server-bodies.js';
+import { eventually } from '../support/timing.js';
+import { HistoryClient, rounds, targets } from './helpers.js';
 
 const COLLECTOR_MAIN = fileURLToPath(new URL('../../apps/collector/src/main.js', import.meta.url));
 

@@ -7,16 +7,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CollectorService } from '#collector';
 import { startTestApi, type TestApi } from '../support/api.js';
+import { uniqueName } from '../support/names.js';
+import { OutputCapture } from '../support/output-capture.js';
+import { isIsoTimestamp } from '../support/responses.js';
+import { LOOPBACK, monitorBody } from '../support/server-bodies.js';
+import { eventually } from '../support/timing.js';
 import {
-  eventually,
   HistoryClient,
-  isIsoTimestamp,
-  LOOPBACK,
-  monitorBody,
-  OutputCapture,
   rounds,
   targets,
-  uniqueName,
   type CollectorServerStatus,
   type CollectorStatus,
 } from './helpers.js';
@@ -25,7 +24,7 @@ describe('CollectorStatusController', () => {
   let api: TestApi;
   let admin: HistoryClient;
   let viewer: HistoryClient;
-  const output = new OutputCapture();
+  const output = new OutputCapture('app-log');
   const healthy = [uniqueName('hist-sched-a'), uniqueName('hist-sched-b')];
   const silent = uniqueName('hist-sched-silent');
   let createdAt: number;

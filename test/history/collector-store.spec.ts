@@ -40,7 +40,9 @@ import {
   type FixtureDatabase,
 } from './fixture.js';
 import { fixtureHistoryTests } from './fixture-checks.js';
-import { HistoryClient, monitorBody, providerNamed, targets, uniqueName } from './helpers.js';
+import { uniqueName } from '../support/names.js';
+import { monitorBody } from '../support/server-bodies.js';
+import { HistoryClient, providerNamed, targets } from './helpers.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 

@@ -6,14 +6,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestApi, type TestApi } from '../support/api.js';
-import {
-  HistoryClient,
-  issueLocations,
-  monitorBody,
-  targets,
-  uniqueName,
-  type ServerHistory,
-} from './helpers.js';
+import { uniqueName } from '../support/names.js';
+import { issueLocations } from '../support/responses.js';
+import { monitorBody } from '../support/server-bodies.js';
+import { HistoryClient, targets, type ServerHistory } from './helpers.js';
 
 const DAY = 86_400_000;
 
@@ -111,9 +107,13 @@ describe('HistoryController', () => {
         '06/03/2025',
       ]) {
         it(`answers 422 on the parameter for "${bad}"`, async () => {
-          assert.deepEqual(issueLocations(await call({ start_date: bad })), ['query.start_date']);
+          assert.deepEqual(issueLocations(await call({ start_date: bad }), { typed: true }), [
+            'query.start_date',
+          ]);
           assert.deepEqual(
-            issueLocations(await call({ start_date: '2025-06-01', end_date: bad })),
+            issueLocations(await call({ start_date: '2025-06-01', end_date: bad }), {
+              typed: true,
+            }),
             ['query.end_date'],
           );
         });
@@ -121,7 +121,7 @@ describe('HistoryController', () => {
 
       it('answers 422 with loc ["query", "start_date"] and a message for start after end', async () => {
         const response = await call({ start_date: '2025-06-04', end_date: '2025-06-03' });
-        assert.deepEqual(issueLocations(response), ['query.start_date']);
+        assert.deepEqual(issueLocations(response, { typed: true }), ['query.start_date']);
         const [issue] = (response.body as { detail: { loc: unknown[]; msg: string }[] }).detail;
         assert.deepEqual(issue?.loc, ['query', 'start_date']);
         assert.match(issue?.msg ?? '', /after end_date/);
@@ -129,19 +129,20 @@ describe('HistoryController', () => {
 
       it('answers 422 for a period longer than the retention (90 days by default)', async () => {
         const longer = await call({ start_date: '2025-03-04', end_date: '2025-06-03' });
-        assert.deepEqual(issueLocations(longer), ['query.start_date']);
+        assert.deepEqual(issueLocations(longer, { typed: true }), ['query.start_date']);
         assert.match(JSON.stringify(longer.body), /90 days/);
         const hundred = await call({ start_date: '2025-02-23', end_date: '2025-06-03' });
-        assert.deepEqual(issueLocations(hundred), ['query.start_date']);
+        assert.deepEqual(issueLocations(hundred, { typed: true }), ['query.start_date']);
         const exactly = await call({ start_date: '2025-03-05', end_date: '2025-06-03' });
         assert.equal(exactly.status, 200, exactly.text);
         assert.equal((exactly.body as ServerHistory).aggregation, '4hour');
       });
 
       it('answers 422, not 500, for an over-long or repeated parameter', async () => {
-        assert.deepEqual(issueLocations(await call({ start_date: '2'.repeat(41) })), [
-          'query.start_date',
-        ]);
+        assert.deepEqual(
+          issueLocations(await call({ start_date: '2'.repeat(41) }), { typed: true }),
+          ['query.start_date'],
+        );
         const repeated = await api.http
           .get(
             route.endsWith('/db/{db_name}/stats')
@@ -149,7 +150,7 @@ describe('HistoryController', () => {
               : `/server/${server}/stats?start_date=2025-06-01&start_date=2025-06-02`,
           )
           .set(client.auth);
-        assert.deepEqual(issueLocations(repeated), ['query.start_date']);
+        assert.deepEqual(issueLocations(repeated, { typed: true }), ['query.start_date']);
       });
     });
   }

@@ -1,10 +1,10 @@
 /**
- * Shared pieces of the history tests: a client for the history routes of one app, server
- * bodies for the harness's clusters, transactions counted exactly on a real database, an
- * output capture for log checks, and polling helpers.
+ * Shared pieces of the history tests: the response shapes of the history routes, a client for
+ * them (and the servers routes they need), a look into the samples of the store, and
+ * transactions counted exactly on a real database. Server bodies, polling, the output capture
+ * and the 422 checks are in test/support/.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import type { Type } from '@nestjs/common';
 import { Client } from 'pg';
 import type { Response } from 'supertest';
@@ -13,16 +13,11 @@ import { ServersService } from '#servers';
 import { StoreService } from '#store';
 import { bearer, type TestApi } from '../support/api.js';
 import { adminQuery } from '../support/clusters.js';
+import { uniqueName } from '../support/names.js';
 import { sleep } from '../support/proc.js';
 import { readTargets, type PgTarget } from '../support/targets-info.js';
 
 export const targets = readTargets();
-export const LOOPBACK = '127.0.0.1';
-
-/** A name nobody else uses (test files run in parallel against the same clusters). */
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`;
-}
 
 // ---------------------------------------------------------------------------------------------
 // response shapes (as the contract documents them)
@@ -129,41 +124,8 @@ export interface CollectorStatus {
   servers: CollectorServerStatus[];
 }
 
-export interface Issue {
-  loc: (string | number)[];
-  msg: string;
-  type: string;
-}
-
 // ---------------------------------------------------------------------------------------------
-// servers
-
-/** POST /servers body for a cluster as its pg_monitor-only role. */
-export function monitorBody(
-  name: string,
-  cluster: PgTarget,
-  extra: Record<string, unknown> = {},
-): Record<string, unknown> {
-  return {
-    name,
-    host: LOOPBACK,
-    port: cluster.port,
-    user: cluster.monitorUser,
-    password: cluster.monitorPassword,
-    ...extra,
-  };
-}
-
-/** POST /servers body for a cluster as its superuser (may read database creation times). */
-export function superuserBody(name: string, cluster: PgTarget): Record<string, unknown> {
-  return {
-    name,
-    host: LOOPBACK,
-    port: cluster.port,
-    user: cluster.superuser,
-    password: cluster.superpassword,
-  };
-}
+// the routes
 
 type Query = Record<string, string>;
 
@@ -250,18 +212,6 @@ export class HistoryClient {
 /** start_date/end_date query of a period given in epoch ms. */
 export function period(start: number, end: number): Query {
   return { start_date: new Date(start).toISOString(), end_date: new Date(end).toISOString() };
-}
-
-/** The issue locations of a 422, e.g. ['query.start_date']. */
-export function issueLocations(response: Response): string[] {
-  assert.equal(response.status, 422, response.text);
-  const detail = (response.body as { detail: Issue[] }).detail;
-  assert.ok(Array.isArray(detail), `detail is a list: ${response.text}`);
-  for (const issue of detail) {
-    assert.equal(typeof issue.msg, 'string');
-    assert.equal(typeof issue.type, 'string');
-  }
-  return detail.map((issue) => issue.loc.join('.'));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -365,84 +315,3 @@ export function inserts(count: number): string[] {
 }
 
 export const CREATE_TABLE = 'create table t (id serial primary key, v integer)';
-
-// ---------------------------------------------------------------------------------------------
-// timing and logs
-
-/** Polls `probe` until `accept` likes its value; fails with the last value after `ms`. */
-export async function eventually<T>(
-  probe: () => Promise<T>,
-  accept: (value: T) => boolean,
-  ms: number,
-  what: string,
-  everyMs = 200,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last = await probe();
-  while (!accept(last)) {
-    if (Date.now() > deadline) {
-      assert.fail(`${what}: not reached within ${ms} ms; last: ${JSON.stringify(last)}`);
-    }
-    await sleep(everyMs);
-    last = await probe();
-  }
-  return last;
-}
-
-export async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
-  const started = performance.now();
-  const value = await work();
-  return { value, ms: performance.now() - started };
-}
-
-/** A line of the app's text log (createAppLogger: Nest's ConsoleLogger, `[Nest] <pid>  - `). */
-const APP_LOG_LINE = /\[Nest\] \d+ {2}- /;
-
-/**
- * Records the app's log lines written to stdout/stderr and keeps them out of the test output;
- * everything else (the test runner's own stream) passes through untouched.
- */
-export class OutputCapture {
-  private chunks: string[] = [];
-  private readonly restores: (() => void)[] = [];
-
-  start(): void {
-    for (const stream of [process.stdout, process.stderr]) {
-      const own = Object.getOwnPropertyDescriptor(stream, 'write');
-      const forward = stream.write.bind(stream) as (...args: unknown[]) => boolean;
-      stream.write = (chunk: unknown, ...rest: unknown[]): boolean => {
-        const text = typeof chunk === 'string' ? chunk : null;
-        if (text === null || !APP_LOG_LINE.test(text)) return forward(chunk, ...rest);
-        this.chunks.push(text);
-        const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
-        callback?.();
-        return true;
-      };
-      this.restores.push(() => {
-        if (own) Object.defineProperty(stream, 'write', own);
-        else Reflect.deleteProperty(stream, 'write');
-      });
-    }
-  }
-
-  stop(): void {
-    for (const restore of this.restores.splice(0)) restore();
-  }
-
-  get text(): string {
-    return this.chunks.join('');
-  }
-
-  /** Log lines containing `needle`. */
-  lines(needle: string | RegExp): string[] {
-    return this.text
-      .split('\n')
-      .filter((line) => (typeof needle === 'string' ? line.includes(needle) : needle.test(line)));
-  }
-}
-
-export function isIsoTimestamp(text: unknown): boolean {
-  return typeof text === 'string' && new Date(text).toISOString() === text;
-}
-
-export { sleep };

@@ -9,17 +9,16 @@ import { after, before, describe, it } from 'node:test';
 import { StoreService } from '#store';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { adminQuery, createDatabase, type TestDatabase } from '../support/clusters.js';
+import { uniqueName } from '../support/names.js';
+import { isIsoTimestamp } from '../support/responses.js';
+import { monitorBody, superuserBody } from '../support/server-bodies.js';
+import { timed } from '../support/timing.js';
 import {
   CREATE_TABLE,
   HistoryClient,
   inserts,
-  isIsoTimestamp,
-  monitorBody,
   runStatements,
-  superuserBody,
   targets,
-  timed,
-  uniqueName,
   xactCommit,
   type DatabaseHistory,
 } from './helpers.js';

@@ -10,22 +10,18 @@ import { CollectorService } from '#collector';
 import { StoreService } from '#store';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { createDatabase, type TestDatabase } from '../support/clusters.js';
-import {
-  HistoryClient,
-  monitorBody,
-  OutputCapture,
-  sampleTimes,
-  sleep,
-  targets,
-  uniqueName,
-} from './helpers.js';
+import { uniqueName } from '../support/names.js';
+import { OutputCapture } from '../support/output-capture.js';
+import { sleep } from '../support/proc.js';
+import { monitorBody } from '../support/server-bodies.js';
+import { HistoryClient, sampleTimes, targets } from './helpers.js';
 
 const RUN_MS = 12_000;
 
 describe('CollectorService', () => {
   const apis: TestApi[] = [];
   let storeDatabase: TestDatabase;
-  const output = new OutputCapture();
+  const output = new OutputCapture('app-log');
   const servers = [
     uniqueName('hist-multi-a'),
     uniqueName('hist-multi-b'),

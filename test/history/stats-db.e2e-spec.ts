@@ -9,15 +9,10 @@ import { after, before, describe, it } from 'node:test';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { DAY, DAY_START, FIXTURE_END } from './fixture.js';
 import { fixtureHistoryTests } from './fixture-checks.js';
-import {
-  HistoryClient,
-  monitorBody,
-  period,
-  targets,
-  timed,
-  uniqueName,
-  type ServerHistory,
-} from './helpers.js';
+import { uniqueName } from '../support/names.js';
+import { monitorBody } from '../support/server-bodies.js';
+import { timed } from '../support/timing.js';
+import { HistoryClient, period, targets, type ServerHistory } from './helpers.js';
 
 describe('HistoryController', () => {
   let api: TestApi;

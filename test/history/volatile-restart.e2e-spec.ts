@@ -13,16 +13,15 @@ import {
   stopCluster,
   type TestDatabase,
 } from '../support/clusters.js';
+import { uniqueName } from '../support/names.js';
+import { monitorBody } from '../support/server-bodies.js';
+import { eventually, timed } from '../support/timing.js';
 import {
   CREATE_TABLE,
-  eventually,
   HistoryClient,
   inserts,
-  monitorBody,
   runStatements,
   targets,
-  timed,
-  uniqueName,
   xactCommit,
   type CollectorServerStatus,
 } from './helpers.js';

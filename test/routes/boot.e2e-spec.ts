@@ -1,13 +1,20 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { sleep } from '../support/proc.js';
+import {
+  BOOT_TIMEOUT_MS,
+  freePort,
+  NodeProcess,
+  spawnNode,
+  tempDir,
+  type Exit,
+} from '../support/processes.js';
 
 const MAIN = fileURLToPath(new URL('../../apps/api/src/main.js', import.meta.url));
 const PACKAGE_VERSION = (
@@ -16,14 +23,7 @@ const PACKAGE_VERSION = (
   }
 ).version;
 
-/** Generous: a Nest boot costs ~2 s of CPU, and CI machines run several test files at once. */
-const START_TIMEOUT_MS = 60_000;
 const ANSI = new RegExp(String.raw`\u001b\[[0-9;]*m`, 'g');
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
 
 interface HttpResult {
   status: number;
@@ -31,115 +31,48 @@ interface HttpResult {
   body: string;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /**
  * The real entry point as a child process: clean environment (PATH, HOME and what the test
  * sets), a temp working directory so no `.env` is read, output collected.
  */
-class ApiProcess {
-  private output = '';
-  readonly exited: Promise<Exit>;
-  private exit: Exit | undefined;
-
+class ApiProcess extends NodeProcess {
   private constructor(
-    private readonly child: ChildProcess,
+    child: ChildProcess,
     readonly port: number,
   ) {
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (this.output += chunk));
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.output += chunk));
-    this.exited = new Promise((resolve) => {
-      child.on('exit', (code, signal) => {
-        this.exit = { code, signal };
-        resolve(this.exit);
-      });
-    });
+    super(child);
   }
 
-  static async spawn(env: Record<string, string>, cwd: string): Promise<ApiProcess> {
+  static async start(env: Record<string, string>, cwd: string): Promise<ApiProcess> {
     const port = await freePort();
-    const child = spawn(process.execPath, ['--enable-source-maps', MAIN], {
+    const child = spawnNode(
+      ['--enable-source-maps', MAIN],
+      { HOST: '127.0.0.1', PORT: String(port), ...env },
       cwd,
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: process.env.HOME ?? cwd,
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     return new ApiProcess(child, port);
   }
 
   /** Everything the process wrote so far, colours removed. */
   get log(): string {
-    return this.output.replace(ANSI, '');
+    return this.interleaved.replace(ANSI, '');
   }
 
   get rawLog(): string {
-    return this.output;
+    return this.interleaved;
   }
 
-  get running(): boolean {
-    return this.exit === undefined;
-  }
-
-  async waitForLog(pattern: RegExp, timeoutMs = START_TIMEOUT_MS): Promise<RegExpExecArray> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const match = pattern.exec(this.log);
-      if (match) return match;
-      if (!this.running || Date.now() > deadline) {
-        throw new Error(`no ${String(pattern)} in the output of pgmon:\n${this.log}`);
-      }
-      await sleep(25);
-    }
+  waitForLog(pattern: RegExp, timeoutMs = BOOT_TIMEOUT_MS): Promise<RegExpExecArray> {
+    return this.waitForText(() => this.log, pattern, timeoutMs, 'the output of pgmon');
   }
 
   async waitUntilListening(): Promise<void> {
     await this.waitForLog(/listening on http/);
   }
 
-  /** Resolves with the exit, or undefined when the process is still running after `ms`. */
-  async exitWithin(ms: number): Promise<Exit | undefined> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), ms);
-    });
-    try {
-      return await Promise.race([this.exited, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  signal(signal: NodeJS.Signals): void {
-    this.child.kill(signal);
-  }
-
   /** SIGTERM, then SIGKILL if it does not exit within 5 s. */
-  async stop(): Promise<Exit> {
-    if (!this.running) return this.exited;
-    this.child.kill('SIGTERM');
-    const exit = await this.exitWithin(5000);
-    if (exit) return exit;
-    this.child.kill('SIGKILL');
-    return this.exited;
+  override stop(): Promise<Exit> {
+    return super.stop(5000);
   }
 
   request(
@@ -186,10 +119,6 @@ class ApiProcess {
   }
 }
 
-function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
-
 function tokenOf(result: HttpResult): string {
   assert.equal(result.status, 200, result.body);
   return (JSON.parse(result.body) as { access_token: string }).access_token;
@@ -216,8 +145,8 @@ describe('API process (main.js)', { concurrency: true }, () => {
     for (const [label, env, variable] of cases) {
       it(`refuses to start with ${label}, naming ${variable}`, async () => {
         const dataDir = join(cwd, `data-${variable}-${randomBytes(3).toString('hex')}`);
-        const api = await ApiProcess.spawn({ DATA_DIR: dataDir, ...env }, cwd);
-        const exit = await api.exitWithin(START_TIMEOUT_MS);
+        const api = await ApiProcess.start({ DATA_DIR: dataDir, ...env }, cwd);
+        const exit = await api.exitWithin(BOOT_TIMEOUT_MS);
         if (!exit) await api.stop();
         assert.ok(exit, `pgmon is still running:\n${api.log}`);
         assert.notEqual(exit.code, 0, api.log);
@@ -240,7 +169,7 @@ describe('API process (main.js)', { concurrency: true }, () => {
     const keysBeforeRestart: Record<string, string> = {};
 
     before(async () => {
-      first = await ApiProcess.spawn(env, cwd);
+      first = await ApiProcess.start(env, cwd);
       await first.waitUntilListening();
     });
 
@@ -312,7 +241,7 @@ describe('API process (main.js)', { concurrency: true }, () => {
     it('keeps its keys, users and tokens across a restart and prints no new password', async () => {
       assert.ok(tokenBeforeRestart, 'the login test ran first');
       await first.stop();
-      second = await ApiProcess.spawn(env, cwd);
+      second = await ApiProcess.start(env, cwd);
       await second.waitUntilListening();
       for (const [name, value] of Object.entries(keysBeforeRestart)) {
         assert.equal(readFileSync(join(dataDir, name), 'utf8'), value, `${name} unchanged`);
@@ -349,7 +278,7 @@ describe('API process (main.js)', { concurrency: true }, () => {
     let api: ApiProcess;
 
     before(async () => {
-      api = await ApiProcess.spawn(
+      api = await ApiProcess.start(
         {
           DATA_DIR: join(cwd, 'data'),
           ADMIN_PASSWORD: password,

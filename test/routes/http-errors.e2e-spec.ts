@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Response } from 'supertest';
 import { bearer, startTestApi, TEST_ADMIN_PASSWORD, type TestApi } from '../support/api.js';
+import { OutputCapture } from '../support/output-capture.js';
+import { ResponseRecorder, type Issue } from '../support/responses.js';
 
-interface Issue {
-  loc: (string | number)[];
-  msg: string;
-  type: string;
-}
+/** Every response body any app of this file sends, recorded server-side. */
+const recorder = new ResponseRecorder();
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -36,43 +34,6 @@ function assertNoInternals(response: Response): void {
   assertNoInternalsIn(response.text ?? '', `a ${response.status} response`);
 }
 
-interface RecordedBody {
-  request: string;
-  status: number;
-  body: string;
-}
-
-/** Every response body any app of this file sends, recorded server-side. */
-const recordedBodies: RecordedBody[] = [];
-
-function recordBodies(api: TestApi): void {
-  const server: Server = api.app.getHttpServer();
-  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    const keep = (chunk: unknown): void => {
-      if (typeof chunk === 'string') chunks.push(Buffer.from(chunk));
-      else if (chunk instanceof Uint8Array) chunks.push(Buffer.from(chunk));
-    };
-    const write = response.write.bind(response) as (...args: unknown[]) => boolean;
-    const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
-    response.write = ((chunk: unknown, ...rest: unknown[]) => {
-      keep(chunk);
-      return write(chunk, ...rest);
-    }) as ServerResponse['write'];
-    response.end = ((chunk?: unknown, ...rest: unknown[]) => {
-      if (typeof chunk !== 'function') keep(chunk);
-      return end(chunk, ...rest);
-    }) as ServerResponse['end'];
-    response.on('finish', () => {
-      recordedBodies.push({
-        request: `${request.method} ${request.url}`,
-        status: response.statusCode,
-        body: Buffer.concat(chunks).toString('utf8'),
-      });
-    });
-  });
-}
-
 function assertClientError(response: Response, status?: number): void {
   assertNoInternals(response);
   if (status !== undefined) assert.equal(response.status, status, response.text);
@@ -96,7 +57,7 @@ describe('HTTP pipeline', () => {
 
   before(async () => {
     api = await startTestApi();
-    recordBodies(api);
+    recorder.attach(api);
     admin = bearer(await api.adminToken());
   });
 
@@ -307,7 +268,7 @@ describe('HTTP pipeline with CORS_ORIGINS=http://ui.example:3000', () => {
 
   before(async () => {
     api = await startTestApi({ CORS_ORIGINS: 'http://ui.example:3000' });
-    recordBodies(api);
+    recorder.attach(api);
   });
 
   after(async () => {
@@ -347,55 +308,14 @@ describe('HTTP pipeline with CORS_ORIGINS=http://ui.example:3000', () => {
   });
 });
 
-/** Records what is written to stdout/stderr; app log lines are kept out of the test output. */
-class OutputCapture {
-  private chunks: string[] = [];
-  private readonly restores: (() => void)[] = [];
-
-  start(): void {
-    for (const stream of [process.stdout, process.stderr]) {
-      const own = Object.getOwnPropertyDescriptor(stream, 'write');
-      const forward = stream.write.bind(stream) as (...args: unknown[]) => boolean;
-      const write = (chunk: unknown, ...rest: unknown[]): boolean => {
-        const text =
-          typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString();
-        this.chunks.push(text);
-        if (/\[Nest\] \d+/.test(text)) return true;
-        return forward(chunk, ...rest);
-      };
-      stream.write = write;
-      this.restores.push(() => {
-        if (own) Object.defineProperty(stream, 'write', own);
-        else Reflect.deleteProperty(stream, 'write');
-      });
-    }
-  }
-
-  stop(): void {
-    for (const restore of this.restores.splice(0)) restore();
-  }
-
-  get text(): string {
-    return this.chunks.join('');
-  }
-
-  /** Waits (up to 2 s) until the captured text matches: access lines are written on finish. */
-  async waitFor(pattern: RegExp): Promise<void> {
-    const deadline = Date.now() + 2000;
-    while (!pattern.test(this.text) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-}
-
 describe('HTTP pipeline with LOG_LEVEL=INFO', () => {
   let api: TestApi | undefined;
-  const capture = new OutputCapture();
+  const capture = new OutputCapture('everything');
 
   before(async () => {
     capture.start();
     api = await startTestApi({ LOG_LEVEL: 'INFO' });
-    recordBodies(api);
+    recorder.attach(api);
   });
 
   after(async () => {
@@ -469,8 +389,8 @@ describe('HTTP pipeline with LOG_LEVEL=INFO', () => {
 // Runs last (describes run in order): covers every response of the suites above.
 describe('Response bodies of this file', () => {
   it('contain no stack trace, module path, source location or SQL', () => {
-    assert.ok(recordedBodies.length > 40, `recorded ${recordedBodies.length} responses`);
-    for (const recorded of recordedBodies) {
+    assert.ok(recorder.bodies.length > 40, `recorded ${recorder.bodies.length} responses`);
+    for (const recorded of recorder.bodies) {
       assertNoInternalsIn(recorded.body, `${recorded.request} (${recorded.status})`);
     }
   });

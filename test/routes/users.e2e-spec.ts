@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Response } from 'supertest';
 import { bearer, startTestApi, TEST_ADMIN_PASSWORD, type TestApi } from '../support/api.js';
+import { assertNoKeysMatching, issueLocations } from '../support/responses.js';
 
 interface UserBody {
   login: string;
@@ -12,26 +13,9 @@ interface UserBody {
   last_login_at: string | null;
 }
 
-interface Issue {
-  loc: (string | number)[];
-  msg: string;
-  type: string;
-}
-
+/** Keys that look like a password or a hash: no users response may carry one. */
+const SECRET_KEYS = /password|hash/i;
 const VIEW_KEYS = ['created_at', 'is_active', 'last_login_at', 'login', 'role', 'updated_at'];
-
-/** Fails when any key, at any depth, looks like a password or a hash. */
-function assertNoSecretFields(value: unknown, path = 'body'): void {
-  if (Array.isArray(value)) {
-    value.forEach((item, index) => assertNoSecretFields(item, `${path}[${index}]`));
-    return;
-  }
-  if (value === null || typeof value !== 'object') return;
-  for (const [key, item] of Object.entries(value)) {
-    assert.doesNotMatch(key, /password|hash/i, `${path}.${key} must not be returned`);
-    assertNoSecretFields(item, `${path}.${key}`);
-  }
-}
 
 function assertUserView(body: unknown, expected: Partial<UserBody>): void {
   assert.deepEqual(Object.keys(body as object).sort(), VIEW_KEYS);
@@ -43,13 +27,6 @@ function assertUserView(body: unknown, expected: Partial<UserBody>): void {
   assert.ok(!Number.isNaN(Date.parse(user.updated_at)), 'updated_at is a date');
 }
 
-function issueLocations(response: Response): string[] {
-  assert.equal(response.status, 422, response.text);
-  const detail = (response.body as { detail: Issue[] }).detail;
-  assert.ok(Array.isArray(detail), `detail is a list: ${response.text}`);
-  return detail.map((issue) => issue.loc.join('.'));
-}
-
 describe('UsersController', () => {
   let api: TestApi;
   let admin: { Authorization: string };
@@ -57,7 +34,7 @@ describe('UsersController', () => {
   /** Every users response goes through here: none may carry a password or a hash. */
   async function checked(pending: PromiseLike<Response>): Promise<Response> {
     const response = await pending;
-    assertNoSecretFields(response.body);
+    assertNoKeysMatching(response.body, SECRET_KEYS);
     return response;
   }
 

@@ -1,19 +1,16 @@
 /**
- * Shared pieces of the servers route tests: request bodies for the harness's real targets,
- * a recorder of every response body (to prove no secret ever leaves the app), an output
- * capture for log checks, and small polling helpers.
+ * Shared pieces of the servers route tests: the status entry and pool shapes, the secrets the
+ * harness hands out (none may ever leave the app), and a client for the servers routes.
+ * Request bodies, the response recorder, the output capture and the polling helpers are in
+ * test/support/.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Response } from 'supertest';
 import { bearer, type TestApi } from '../support/api.js';
-import { sleep } from '../support/proc.js';
-import { readTargets, type PgTarget } from '../support/targets-info.js';
+import { readTargets } from '../support/targets-info.js';
 
 export const targets = readTargets();
 export const { ssh: sshd } = targets;
-export const LOOPBACK = '127.0.0.1';
 
 /** The seed's fields of a status entry, in the seed's order: every entry starts with them. */
 export const SEED_KEYS = [
@@ -79,42 +76,6 @@ export interface PoolView {
   errors: number;
 }
 
-export interface Issue {
-  loc: (string | number)[];
-  msg: string;
-  type: string;
-}
-
-/** A server name nobody else uses (test files run in parallel against the same clusters). */
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`;
-}
-
-/** POST /servers body for a cluster, as the pg_monitor-only role, without SSH. */
-export function pgBody(name: string, cluster: PgTarget = targets.pg.main): Record<string, unknown> {
-  return {
-    name,
-    host: LOOPBACK,
-    port: cluster.port,
-    user: cluster.monitorUser,
-    password: cluster.monitorPassword,
-  };
-}
-
-/** POST /servers body with SSH key authentication (ed25519) on the harness's sshd. */
-export function sshKeyBody(
-  name: string,
-  cluster: PgTarget = targets.pg.main,
-): Record<string, unknown> {
-  return {
-    ...pgBody(name, cluster),
-    ssh_user: sshd.keyUser.login,
-    ssh_port: sshd.port,
-    ssh_auth_type: 'key',
-    ssh_private_key: sshd.keyUser.privateKey,
-  };
-}
-
 /**
  * Pieces of text that must never appear in a response or a log: the whole secret, and each
  * long line of key material (a key could leak partially).
@@ -148,126 +109,6 @@ export function harnessSecrets(extra: (string | null | undefined)[] = []): strin
     sshd.passwordUser?.password,
     ...extra,
   ]);
-}
-
-export function assertNoSecretIn(text: string, needles: string[], where: string): void {
-  for (const needle of needles) {
-    assert.ok(!text.includes(needle), `${where} contains a secret (${needle.slice(0, 4)}...)`);
-  }
-}
-
-interface RecordedBody {
-  request: string;
-  status: number;
-  body: string;
-}
-
-/** Records every response body an app sends, server-side (errors and 500s included). */
-export class ResponseRecorder {
-  readonly bodies: RecordedBody[] = [];
-
-  attach(api: TestApi): void {
-    const server: Server = api.app.getHttpServer();
-    server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-      const chunks: Buffer[] = [];
-      const keep = (chunk: unknown): void => {
-        if (typeof chunk === 'string') chunks.push(Buffer.from(chunk));
-        else if (chunk instanceof Uint8Array) chunks.push(Buffer.from(chunk));
-      };
-      const write = response.write.bind(response) as (...args: unknown[]) => boolean;
-      const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
-      response.write = ((chunk: unknown, ...rest: unknown[]) => {
-        keep(chunk);
-        return write(chunk, ...rest);
-      }) as ServerResponse['write'];
-      response.end = ((chunk?: unknown, ...rest: unknown[]) => {
-        if (typeof chunk !== 'function') keep(chunk);
-        return end(chunk, ...rest);
-      }) as ServerResponse['end'];
-      response.on('finish', () => {
-        this.bodies.push({
-          request: `${request.method} ${request.url}`,
-          status: response.statusCode,
-          body: Buffer.concat(chunks).toString('utf8'),
-        });
-      });
-    });
-  }
-
-  /** Fails when any recorded body holds one of the needles; returns how many were checked. */
-  assertNoSecrets(needles: string[]): number {
-    for (const recorded of this.bodies) {
-      assertNoSecretIn(recorded.body, needles, `${recorded.request} (${recorded.status})`);
-    }
-    return this.bodies.length;
-  }
-}
-
-/** Records what is written to stdout/stderr; app log lines are kept out of the test output. */
-export class OutputCapture {
-  private chunks: string[] = [];
-  private readonly restores: (() => void)[] = [];
-
-  start(): void {
-    for (const stream of [process.stdout, process.stderr]) {
-      const own = Object.getOwnPropertyDescriptor(stream, 'write');
-      const forward = stream.write.bind(stream) as (...args: unknown[]) => boolean;
-      const write = (chunk: unknown, ...rest: unknown[]): boolean => {
-        const text =
-          typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString();
-        this.chunks.push(text);
-        if (/\[Nest\] \d+/.test(text)) return true;
-        return forward(chunk, ...rest);
-      };
-      stream.write = write;
-      this.restores.push(() => {
-        if (own) Object.defineProperty(stream, 'write', own);
-        else Reflect.deleteProperty(stream, 'write');
-      });
-    }
-  }
-
-  stop(): void {
-    for (const restore of this.restores.splice(0)) restore();
-  }
-
-  get text(): string {
-    return this.chunks.join('');
-  }
-}
-
-/** Polls `probe` until it returns a value `accept` likes; fails with the last value after `ms`. */
-export async function eventually<T>(
-  probe: () => Promise<T>,
-  accept: (value: T) => boolean,
-  ms: number,
-  what: string,
-  everyMs = 200,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last = await probe();
-  while (!accept(last)) {
-    if (Date.now() > deadline) {
-      assert.fail(`${what}: not reached within ${ms} ms; last: ${JSON.stringify(last)}`);
-    }
-    await sleep(everyMs);
-    last = await probe();
-  }
-  return last;
-}
-
-export async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
-  const started = performance.now();
-  const value = await work();
-  return { value, ms: performance.now() - started };
-}
-
-/** The 422's issue locations, e.g. ['body.port']. */
-export function issueLocations(response: Response): string[] {
-  assert.equal(response.status, 422, response.text);
-  const detail = (response.body as { detail: Issue[] }).detail;
-  assert.ok(Array.isArray(detail), `detail is a list: ${response.text}`);
-  return detail.map((issue) => issue.loc.join('.'));
 }
 
 /** Small client for the servers routes of one app, as one user. */
@@ -360,8 +201,4 @@ export class ServersClient {
 /** True for `x` with at most two decimals (as the seed's uptime_hours). */
 export function hasAtMostTwoDecimals(value: number): boolean {
   return Math.abs(Math.round(value * 100) - value * 100) < 1e-6;
-}
-
-export function isIsoTimestamp(text: unknown): boolean {
-  return typeof text === 'string' && new Date(text).toISOString() === text;
 }

@@ -11,15 +11,11 @@ import { startTestApi, type TestApi } from '../support/api.js';
 import { createDatabase, superuserClient, type TestDatabase } from '../support/clusters.js';
 import { sleep } from '../support/proc.js';
 import { startTcpCounter, type TcpCounter } from '../ssh/tcp-counter.js';
-import {
-  eventually,
-  harnessSecrets,
-  pgBody,
-  ResponseRecorder,
-  ServersClient,
-  targets,
-  uniqueName,
-} from './helpers.js';
+import { uniqueName } from '../support/names.js';
+import { ResponseRecorder } from '../support/responses.js';
+import { monitorBody } from '../support/server-bodies.js';
+import { eventually } from '../support/timing.js';
+import { harnessSecrets, ServersClient, targets } from './helpers.js';
 
 const POOL_KEY = /^[^:\s]+:\d+:[^:\s]+:[^:\s]+( \(.+\))?$/;
 
@@ -83,7 +79,7 @@ describe('PoolsController', () => {
       ({ admin } = await app());
       name = uniqueName('pools-main');
       db = await database('pgmon_pools');
-      await admin.created({ ...pgBody(name), database: db });
+      await admin.created({ ...monitorBody(name), database: db });
     });
 
     it('returns the pool keyed host:port:user:database with the seed fields and counts', async () => {
@@ -104,7 +100,7 @@ describe('PoolsController', () => {
     });
 
     it('returns no password anywhere', async () => {
-      await admin.created(pgBody(uniqueName('pools-other')));
+      await admin.created(monitorBody(uniqueName('pools-other')));
       const response = await admin.pools();
       const text = JSON.stringify(response);
       assert.ok(Object.keys(response).length >= 2);
@@ -143,7 +139,7 @@ describe('PoolsController', () => {
       const { admin } = await app({ POOL_CLOSE_AFTER: '2', POOL_IDLE_TIMEOUT: '1' });
       const name = uniqueName('pools-idle');
       const db = await database('pgmon_idle');
-      await admin.created({ ...pgBody(name), database: db });
+      await admin.created({ ...monitorBody(name), database: db });
       const responses = await Promise.all(Array.from({ length: 8 }, () => admin.sessions(name)));
       for (const response of responses) assert.equal(response.status, 200);
       assert.ok((await pgmonConnections(db)) >= 1, 'connections open right after use');
@@ -166,7 +162,11 @@ describe('PoolsController', () => {
       const { admin } = await app();
       const counter = await relay();
       const name = uniqueName('pools-nopw');
-      const entry = await admin.created({ ...pgBody(name), port: counter.port, password: null });
+      const entry = await admin.created({
+        ...monitorBody(name),
+        port: counter.port,
+        password: null,
+      });
       assert.ok(entry.status.startsWith('PostgreSQL: '), entry.status);
       assert.ok(counter.accepted > 0, 'pgmon connected through the relay');
       // The cluster asked for a password that pgmon does not have: the attempt is over, so its
@@ -184,7 +184,7 @@ describe('PoolsController', () => {
       const counter = await relay();
       const name = uniqueName('pools-close');
       const db = await database('pgmon_close');
-      await admin.created({ ...pgBody(name), database: db, port: counter.port });
+      await admin.created({ ...monitorBody(name), database: db, port: counter.port });
       await Promise.all(Array.from({ length: 6 }, () => admin.sessions(name)));
       assert.equal((await admin.test(name)).status, 200);
       assert.ok((await pgmonConnections(db)) >= 1);

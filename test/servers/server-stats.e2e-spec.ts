@@ -8,19 +8,12 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { createDatabase, type TestDatabase } from '../support/clusters.js';
+import { uniqueName } from '../support/names.js';
 import { sleep } from '../support/proc.js';
-import {
-  eventually,
-  harnessSecrets,
-  issueLocations,
-  isIsoTimestamp,
-  pgBody,
-  ResponseRecorder,
-  ServersClient,
-  targets,
-  timed,
-  uniqueName,
-} from './helpers.js';
+import { issueLocations, isIsoTimestamp, ResponseRecorder } from '../support/responses.js';
+import { monitorBody } from '../support/server-bodies.js';
+import { eventually, timed } from '../support/timing.js';
+import { harnessSecrets, ServersClient, targets } from './helpers.js';
 
 interface Session {
   pid: number;
@@ -105,7 +98,7 @@ describe('ActivityController', () => {
     recorder.attach(api);
     admin = new ServersClient(api, await api.adminToken());
     viewer = new ServersClient(api, await api.userToken('activity-viewer', 'viewer'));
-    await admin.created(pgBody(name));
+    await admin.created(monitorBody(name));
     lockDb = await createDatabase(main, 'pgmon_locks');
   });
 
@@ -236,7 +229,7 @@ describe('ActivityController', () => {
 
     it('returns 502 with the reason for a server that refuses connections', async () => {
       const down = uniqueName('activity-closed');
-      await admin.created({ ...pgBody(down), port: targets.closedPort });
+      await admin.created({ ...monitorBody(down), port: targets.closedPort });
       const response = await viewer.sessions(down);
       assert.equal(response.status, 502, response.text);
       assert.match((response.body as { detail: string }).detail, /^PostgreSQL: connection refused/);
@@ -244,7 +237,7 @@ describe('ActivityController', () => {
 
     it('returns 504 within the connect timeout for a server that never answers', async () => {
       const silent = uniqueName('activity-silent');
-      await admin.created({ ...pgBody(silent), port: targets.silentPort });
+      await admin.created({ ...monitorBody(silent), port: targets.silentPort });
       const { value: response, ms } = await timed(() => viewer.sessions(silent));
       assert.equal(response.status, 504, response.text);
       assert.match((response.body as { detail: string }).detail, /^PostgreSQL: timeout/);

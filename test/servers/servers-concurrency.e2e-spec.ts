@@ -6,17 +6,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestApi, type TestApi } from '../support/api.js';
+import { uniqueName } from '../support/names.js';
 import { sleep } from '../support/proc.js';
-import {
-  harnessSecrets,
-  pgBody,
-  ResponseRecorder,
-  ServersClient,
-  targets,
-  timed,
-  uniqueName,
-  type StatusEntry,
-} from './helpers.js';
+import { ResponseRecorder } from '../support/responses.js';
+import { monitorBody } from '../support/server-bodies.js';
+import { timed } from '../support/timing.js';
+import { harnessSecrets, ServersClient, targets, type StatusEntry } from './helpers.js';
 
 const DEADLINE_MS = 1500;
 const CONNECT_TIMEOUT_MS = 1000;
@@ -57,7 +52,7 @@ describe('ServersController', () => {
   describe('GET /servers/{server_name}', () => {
     it('returns one shared read to 20 concurrent requests on a cold cache', async () => {
       const name = uniqueName('herd');
-      await admin.created(pgBody(name));
+      await admin.created(monitorBody(name));
       await coldCache();
       const before = await admin.pool(name);
       const responses = await Promise.all(
@@ -77,12 +72,12 @@ describe('ServersController', () => {
 
     before(async () => {
       names = [uniqueName('list-a-ok'), uniqueName('list-b-closed')];
-      await admin.created(pgBody(names[0] ?? ''));
-      await admin.created({ ...pgBody(names[1] ?? ''), port: targets.closedPort });
+      await admin.created(monitorBody(names[0] ?? ''));
+      await admin.created({ ...monitorBody(names[1] ?? ''), port: targets.closedPort });
       // Three silent listeners: read one after the other they would take 3 s.
       const silent = ['list-c-silent', 'list-d-silent', 'list-e-silent'].map(uniqueName);
       await Promise.all(
-        silent.map((name) => admin.created({ ...pgBody(name), port: targets.silentPort })),
+        silent.map((name) => admin.created({ ...monitorBody(name), port: targets.silentPort })),
       );
       names.push(...silent);
     });

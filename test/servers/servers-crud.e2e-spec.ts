@@ -6,17 +6,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { startTcpCounter, type TcpCounter } from '../ssh/tcp-counter.js';
+import { uniqueName } from '../support/names.js';
+import { assertNoKeysMatching, issueLocations, ResponseRecorder } from '../support/responses.js';
+import { monitorBody, sshKeyBody, sshRsaKeyBody } from '../support/server-bodies.js';
 import {
   harnessSecrets,
-  issueLocations,
-  pgBody,
-  ResponseRecorder,
   SEED_KEYS,
   ServersClient,
   sshd,
-  sshKeyBody,
   targets,
-  uniqueName,
   type StatusEntry,
 } from './helpers.js';
 
@@ -25,19 +23,6 @@ const NOT_A_KEY = 'this is not a private key at all';
 const GARBLED_KEY =
   '-----BEGIN OPENSSH PRIVATE KEY-----\nZ2FyYmFnZSBnYXJiYWdlIGdhcmJhZ2U=\n-----END OPENSSH PRIVATE KEY-----\n';
 const SECRET_KEYS = /^(password|ssh_password|ssh_private_key|ssh_key_passphrase)$/;
-
-/** Fails when any key, at any depth, is one of the write-only secret fields. */
-function assertNoSecretFields(value: unknown, path = 'body'): void {
-  if (Array.isArray(value)) {
-    value.forEach((item, index) => assertNoSecretFields(item, `${path}[${index}]`));
-    return;
-  }
-  if (value === null || typeof value !== 'object') return;
-  for (const [key, item] of Object.entries(value)) {
-    assert.doesNotMatch(key, SECRET_KEYS, `${path}.${key} must not be returned`);
-    assertNoSecretFields(item, `${path}.${key}`);
-  }
-}
 
 describe('ServersController', () => {
   let api: TestApi;
@@ -66,7 +51,7 @@ describe('ServersController', () => {
     admin = new ServersClient(api, await api.adminToken());
     operator = new ServersClient(api, await api.userToken('crud-operator', 'operator'));
     viewer = new ServersClient(api, await api.userToken('crud-viewer', 'viewer'));
-    await admin.created(pgBody(editable));
+    await admin.created(monitorBody(editable));
   });
 
   after(async () => {
@@ -78,7 +63,7 @@ describe('ServersController', () => {
     it('returns 201 with the status entry for the seed fields, seed keys first', async () => {
       const name = uniqueName('crud-seed');
       const body = {
-        ...pgBody(name),
+        ...monitorBody(name),
         ssh_user: passwordUser?.login ?? keyUser.login,
         ssh_password: passwordUser?.password ?? 'no-password-login-here',
         ssh_port: sshd.port,
@@ -122,13 +107,7 @@ describe('ServersController', () => {
     });
 
     it('returns 201 for an encrypted RSA key with its passphrase', async () => {
-      const entry = await admin.created({
-        ...pgBody(uniqueName('crud-rsa')),
-        ssh_user: keyUser.login,
-        ssh_port: sshd.port,
-        ssh_private_key: keyUser.rsaKey,
-        ssh_key_passphrase: keyUser.rsaPassphrase,
-      });
+      const entry = await admin.created(sshRsaKeyBody(uniqueName('crud-rsa')));
       assert.equal(entry.ssh_auth_type, 'key', 'inferred from the key');
       assert.equal(entry.has_ssh_key_passphrase, true);
       assert.equal(entry.status, 'ok', JSON.stringify(entry));
@@ -136,16 +115,16 @@ describe('ServersController', () => {
 
     it('returns 201 for an operator, and 403 for a viewer (nothing saved)', async () => {
       const byOperator = uniqueName('crud-op');
-      await operator.created(pgBody(byOperator));
+      await operator.created(monitorBody(byOperator));
       const byViewer = uniqueName('crud-viewer');
-      const refused = await viewer.create(pgBody(byViewer));
+      const refused = await viewer.create(monitorBody(byViewer));
       assert.equal(refused.status, 403, refused.text);
       assert.equal((await admin.get(byViewer)).status, 404);
     });
 
     it('returns 201 for a server that cannot be reached, its status saying why', async () => {
       const entry = await admin.created({
-        ...pgBody(uniqueName('crud-down')),
+        ...monitorBody(uniqueName('crud-down')),
         port: targets.closedPort,
       });
       assert.equal(entry.status, 'PostgreSQL: connection refused');
@@ -154,7 +133,7 @@ describe('ServersController', () => {
     it('returns 201 without unknown fields, which are dropped', async () => {
       const name = uniqueName('crud-extra');
       const response = await admin.create({
-        ...pgBody(name),
+        ...monitorBody(name),
         id: 999,
         is_admin: true,
         generation: 77,
@@ -171,7 +150,7 @@ describe('ServersController', () => {
 
     it('returns 201 for a port sent as a numeric string (seed clients send form values)', async () => {
       const entry = await admin.created({
-        ...pgBody(uniqueName('crud-str')),
+        ...monitorBody(uniqueName('crud-str')),
         port: String(main.port),
       });
       assert.equal(entry.port, main.port);
@@ -179,7 +158,7 @@ describe('ServersController', () => {
     });
 
     it('returns 409 for a duplicate name', async () => {
-      const response = await admin.create(pgBody(editable));
+      const response = await admin.create(monitorBody(editable));
       assert.equal(response.status, 409, response.text);
       assert.match((response.body as { detail: string }).detail, /already exists/);
     });
@@ -220,7 +199,7 @@ describe('ServersController', () => {
       const shown = JSON.stringify(change).replace(/-----BEGIN[^"]*/, '<key>');
       it(`returns 422 naming ${field} for ${shown.slice(0, 90)}`, async () => {
         const name = uniqueName('crud-bad');
-        const response = await admin.create({ ...pgBody(name), ...change });
+        const response = await admin.create({ ...monitorBody(name), ...change });
         const locations = issueLocations(response);
         assert.ok(locations.includes(`body.${field}`), `locations: ${locations.join(', ')}`);
         const saved = (change.name as string | undefined) ?? name;
@@ -290,7 +269,7 @@ describe('ServersController', () => {
 
     it('returns has_password false once the password is removed with null', async () => {
       const name = uniqueName('crud-nopw');
-      await admin.created({ ...pgBody(name), port: relay.port });
+      await admin.created({ ...monitorBody(name), port: relay.port });
       const entry = await admin.updated(name, { password: null });
       assert.equal(entry.has_password, false);
       assert.ok(entry.status.startsWith('PostgreSQL: '), entry.status);
@@ -304,7 +283,7 @@ describe('ServersController', () => {
       // The cluster asks for a password (scram-sha-256) and none is stored: that is a failed
       // login, not an unknown error.
       const entry = await admin.created({
-        ...pgBody(uniqueName('crud-nopw')),
+        ...monitorBody(uniqueName('crud-nopw')),
         port: relay.port,
         password: null,
       });
@@ -336,7 +315,7 @@ describe('ServersController', () => {
 
     it('returns 409 for a rename to an existing name', async () => {
       const other = uniqueName('crud-taken');
-      await admin.created(pgBody(other));
+      await admin.created(monitorBody(other));
       const response = await operator.update(editable, { name: other });
       assert.equal(response.status, 409, response.text);
       assert.match((response.body as { detail: string }).detail, /already exists/);
@@ -346,7 +325,7 @@ describe('ServersController', () => {
     it('returns the entry under the new name after a rename', async () => {
       const from = uniqueName('crud-from');
       const to = uniqueName('crud-to');
-      await admin.created(pgBody(from));
+      await admin.created(monitorBody(from));
       const entry = await operator.updated(from, { name: to });
       assert.equal(entry.name, to);
       assert.equal(entry.status, 'ok');
@@ -387,7 +366,7 @@ describe('ServersController', () => {
   describe('DELETE /servers/{server_name}', () => {
     it('returns 403 for a viewer, and the seed message for an operator', async () => {
       const name = uniqueName('crud-del');
-      await admin.created(pgBody(name));
+      await admin.created(monitorBody(name));
       assert.equal((await viewer.remove(name)).status, 403);
       assert.equal((await admin.get(name)).status, 200);
       const response = await operator.remove(name);
@@ -397,7 +376,7 @@ describe('ServersController', () => {
 
     it('returns 404 for the deleted name on every route', async () => {
       const name = uniqueName('crud-gone');
-      await admin.created(pgBody(name));
+      await admin.created(monitorBody(name));
       assert.equal((await admin.remove(name)).status, 200);
       assert.equal((await admin.get(name)).status, 404);
       assert.equal((await admin.update(name, { port: 1 })).status, 404);
@@ -435,7 +414,7 @@ describe('ServersController', () => {
       assert.ok(checked > 60, `${checked} responses checked`);
       for (const recorded of recorder.bodies) {
         if (!recorded.body.startsWith('{') && !recorded.body.startsWith('[')) continue;
-        assertNoSecretFields(JSON.parse(recorded.body), recorded.request);
+        assertNoKeysMatching(JSON.parse(recorded.body), SECRET_KEYS, recorded.request);
       }
     });
   });

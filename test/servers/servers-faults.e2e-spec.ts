@@ -8,21 +8,13 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { bearer, startTestApi, type TestApi } from '../support/api.js';
 import { startCluster, stopCluster } from '../support/clusters.js';
+import { uniqueName } from '../support/names.js';
+import { OutputCapture } from '../support/output-capture.js';
 import { sleep } from '../support/proc.js';
-import {
-  assertNoSecretIn,
-  eventually,
-  harnessSecrets,
-  OutputCapture,
-  pgBody,
-  ResponseRecorder,
-  ServersClient,
-  sshd,
-  targets,
-  timed,
-  uniqueName,
-  type StatusEntry,
-} from './helpers.js';
+import { assertNoSecretIn, ResponseRecorder } from '../support/responses.js';
+import { monitorBody, sshRsaKeyBody } from '../support/server-bodies.js';
+import { eventually, timed } from '../support/timing.js';
+import { harnessSecrets, ServersClient, targets, type StatusEntry } from './helpers.js';
 
 const WRONG_PASSWORD = 'faults-wrong-password-31337';
 
@@ -34,7 +26,7 @@ interface CheckView {
 describe('ServersController', () => {
   const { volatile } = targets.pg;
   const recorder = new ResponseRecorder();
-  const capture = new OutputCapture();
+  const capture = new OutputCapture('everything');
   const needles = harnessSecrets([WRONG_PASSWORD]);
   /** Short status TTL: shows the outage soon. */
   let fast: TestApi;
@@ -43,13 +35,7 @@ describe('ServersController', () => {
   let fastAdmin: ServersClient;
   let slowAdmin: ServersClient;
   const name = uniqueName('faults-vol');
-  const volatileBody = {
-    ...pgBody(name, volatile),
-    ssh_user: sshd.keyUser.login,
-    ssh_port: sshd.port,
-    ssh_private_key: sshd.keyUser.rsaKey,
-    ssh_key_passphrase: sshd.keyUser.rsaPassphrase,
-  };
+  const volatileBody = sshRsaKeyBody(name, volatile);
 
   before(async () => {
     capture.start();
@@ -71,7 +57,7 @@ describe('ServersController', () => {
     await fastAdmin.created(volatileBody);
     await slowAdmin.created(volatileBody);
     await fastAdmin.created({
-      ...pgBody(uniqueName('faults-badpw'), volatile),
+      ...monitorBody(uniqueName('faults-badpw'), volatile),
       password: WRONG_PASSWORD,
     });
   });
@@ -148,7 +134,7 @@ describe('ServersController', () => {
   describe('DELETE /servers/{server_name} while a request for it is in flight', () => {
     it('ends the in-flight requests within their deadline and keeps serving', async (t) => {
       const gone = uniqueName('faults-gone');
-      await fastAdmin.created({ ...pgBody(gone), port: targets.silentPort });
+      await fastAdmin.created({ ...monitorBody(gone), port: targets.silentPort });
       await sleep(1100); // the status entry expired: the GET below reads again
       const started = performance.now();
       const auth = bearer(await fast.adminToken());

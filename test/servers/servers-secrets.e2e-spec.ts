@@ -13,17 +13,10 @@ import Database from 'better-sqlite3';
 import { parseEncryptionKey } from '#config';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { startTcpCounter, type TcpCounter } from '../ssh/tcp-counter.js';
-import {
-  assertNoSecretIn,
-  eventually,
-  harnessSecrets,
-  ResponseRecorder,
-  ServersClient,
-  sshd,
-  targets,
-  uniqueName,
-  type StatusEntry,
-} from './helpers.js';
+import { uniqueName } from '../support/names.js';
+import { assertNoSecretIn, ResponseRecorder } from '../support/responses.js';
+import { eventually } from '../support/timing.js';
+import { harnessSecrets, ServersClient, sshd, targets, type StatusEntry } from './helpers.js';
 
 const SEALED = /^v1\.([0-9a-f]{8})\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const SECRET_COLUMNS = ['pg_password', 'ssh_password', 'ssh_private_key', 'ssh_key_passphrase'];

@@ -10,20 +10,18 @@ import Database from 'better-sqlite3';
 import ssh2 from 'ssh2';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { adminQuery } from '../support/clusters.js';
+import { uniqueName } from '../support/names.js';
 import { sleep } from '../support/proc.js';
+import { isIsoTimestamp, ResponseRecorder } from '../support/responses.js';
+import { monitorBody, sshKeyBody } from '../support/server-bodies.js';
+import { timed } from '../support/timing.js';
 import {
   harnessSecrets,
   hasAtMostTwoDecimals,
-  isIsoTimestamp,
-  pgBody,
-  ResponseRecorder,
   SEED_KEYS,
   ServersClient,
   sshd,
-  sshKeyBody,
   targets,
-  timed,
-  uniqueName,
   type StatusEntry,
 } from './helpers.js';
 
@@ -142,7 +140,7 @@ describe('ServersController', () => {
     });
 
     it('returns plain ok and null disk figures without SSH', async () => {
-      const entry = await admin.created(pgBody(uniqueName('status-nossh')));
+      const entry = await admin.created(monitorBody(uniqueName('status-nossh')));
       assert.equal(entry.status, 'ok');
       assert.equal(entry.free_space, null);
       assert.equal(entry.total_space, null);
@@ -152,7 +150,7 @@ describe('ServersController', () => {
 
     it('returns "PostgreSQL: authentication failed" for a wrong password', async () => {
       const entry = await admin.created({
-        ...pgBody(uniqueName('status-badpw')),
+        ...monitorBody(uniqueName('status-badpw')),
         password: WRONG_PG_PASSWORD,
       });
       assertErrorStatus(entry, 'PostgreSQL: authentication failed', 'authentication_failed');
@@ -161,7 +159,7 @@ describe('ServersController', () => {
 
     it('returns "PostgreSQL: connection refused" for a closed port', async () => {
       const entry = await admin.created({
-        ...pgBody(uniqueName('status-closed')),
+        ...monitorBody(uniqueName('status-closed')),
         port: targets.closedPort,
       });
       assertErrorStatus(entry, 'PostgreSQL: connection refused', 'connection_refused');
@@ -170,7 +168,7 @@ describe('ServersController', () => {
     it('returns "PostgreSQL: timeout" for a silent listener within the deadline', async (t) => {
       const name = uniqueName('status-silent');
       const created = await timed(() =>
-        admin.created({ ...pgBody(name), port: targets.silentPort }),
+        admin.created({ ...monitorBody(name), port: targets.silentPort }),
       );
       assertErrorStatus(created.value, 'PostgreSQL: timeout', 'timeout');
       assert.ok(created.ms < DEADLINE_MS + 1500, `POST answered after ${created.ms} ms`);
@@ -190,7 +188,7 @@ describe('ServersController', () => {
         return;
       }
       const entry = await admin.created({
-        ...pgBody(uniqueName('status-sshpw')),
+        ...monitorBody(uniqueName('status-sshpw')),
         ssh_user: sshd.passwordUser.login,
         ssh_password: WRONG_SSH_PASSWORD,
         ssh_port: sshd.port,
@@ -250,7 +248,7 @@ describe('ServersController', () => {
   describe('PUT /servers/{server_name}', () => {
     it('returns the new status at once, and drops the pools of the old config', async () => {
       const name = uniqueName('status-move');
-      assert.equal((await admin.created(pgBody(name))).status, 'ok');
+      assert.equal((await admin.created(monitorBody(name))).status, 'ok');
       assert.equal((await admin.entry(name)).status, 'ok', 'cached ok');
       const before = await admin.poolsOf(name);
       assert.ok(
@@ -279,7 +277,7 @@ describe('ServersController', () => {
   describe('DELETE /servers/{server_name}', () => {
     it('closes the pools of the server', async () => {
       const name = uniqueName('status-del');
-      await admin.created(pgBody(name));
+      await admin.created(monitorBody(name));
       assert.ok((await admin.poolsOf(name)).length > 0);
       assert.equal((await admin.remove(name)).status, 200);
       assert.deepEqual(await admin.poolsOf(name), []);
@@ -310,7 +308,7 @@ describe('ServersController', () => {
 
     it('returns authentication_failed with a hint for a wrong password', async () => {
       const name = uniqueName('status-testpw');
-      await admin.created({ ...pgBody(name), password: WRONG_PG_PASSWORD });
+      await admin.created({ ...monitorBody(name), password: WRONG_PG_PASSWORD });
       const check = (await admin.test(name)).body as CheckView;
       assert.equal(check.status, 'PostgreSQL: authentication failed');
       assert.equal(check.postgres.ok, false);
@@ -322,7 +320,7 @@ describe('ServersController', () => {
 
     it('returns connection_refused for a closed port', async () => {
       const name = uniqueName('status-testclosed');
-      await admin.created({ ...pgBody(name), port: targets.closedPort });
+      await admin.created({ ...monitorBody(name), port: targets.closedPort });
       const check = (await admin.test(name)).body as CheckView;
       assert.equal(check.status, 'PostgreSQL: connection refused');
       assert.equal(check.postgres.ok, false);

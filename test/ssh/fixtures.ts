@@ -85,12 +85,6 @@ export async function rejection(promise: Promise<unknown>): Promise<SshError> {
   return assert.fail('expected the call to fail');
 }
 
-export async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
-  const started = performance.now();
-  const value = await work();
-  return { value, ms: performance.now() - started };
-}
-
 export function assertMatchesLocalStatfs(result: DiskUsageResult): void {
   const { usage } = result;
   const local = statfsSync(dataDir);

@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { open, readFile, mkdtemp, writeFile, chmod } from 'node:fs/promises';
-import net from 'node:net';
+import { readFile, mkdtemp, writeFile, chmod } from 'node:fs/promises';
 import path from 'node:path';
-import { exec, sleep } from '../support/proc.js';
+import { exec } from '../support/proc.js';
+import { freePort } from '../support/processes.js';
+import { spawnSshd, stopSshd, waitForSshBanner } from '../support/sshd.js';
 
 /**
  * A second, real OpenSSH server for this test file alone: without the SFTP subsystem (so the
@@ -41,13 +41,13 @@ export async function startPrivateSshd(options: PrivateSshdOptions): Promise<Pri
   await writeFile(config, sshdConfig({ dir, hostKey, port, logins, options }), { mode: 0o644 });
   const logFile = path.join(dir, 'sshd.log');
   const sshd = await spawnSshd(config, logFile);
-  await waitForBanner(port, sshd);
+  await waitForSshBanner(port, sshd, { timeoutMs: 10_000, logFile });
   return {
     port,
     hostKeyFingerprint,
     logOffset: async () => (await readFile(logFile)).length,
     logSince: async (offset) => (await readFile(logFile)).subarray(offset).toString('utf8'),
-    stop: () => stopProcess(sshd),
+    stop: () => stopSshd(sshd),
   };
 }
 
@@ -77,59 +77,4 @@ function sshdConfig(spec: {
     // No "Subsystem sftp" line: SFTP is unavailable, as on a server that disabled it.
     '',
   ].join('\n');
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function spawnSshd(config: string, logFile: string): Promise<ChildProcess> {
-  const log = await open(logFile, 'a', 0o644);
-  try {
-    const child = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', config], {
-      stdio: ['ignore', log.fd, log.fd],
-    });
-    await new Promise<void>((resolve, reject) => {
-      child.once('spawn', resolve);
-      child.once('error', reject);
-    });
-    return child;
-  } finally {
-    await log.close();
-  }
-}
-
-async function waitForBanner(port: number, sshd: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    if (sshd.exitCode !== null) throw new Error(`private sshd exited with ${sshd.exitCode}`);
-    if ((await firstBytes(port)).startsWith('SSH-2.0-')) return;
-    await sleep(50);
-  }
-  throw new Error('private sshd did not answer within 10 s');
-}
-
-function firstBytes(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    const done = (text: string) => {
-      socket.destroy();
-      resolve(text);
-    };
-    socket.once('data', (data: Buffer) => done(data.toString('latin1')));
-    socket.once('error', () => done(''));
-    socket.setTimeout(1000, () => done(''));
-  });
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await Promise.race([exited, sleep(5000)]);
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }

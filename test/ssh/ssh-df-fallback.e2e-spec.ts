@@ -13,6 +13,7 @@ import ssh2 from 'ssh2';
 import { SshService, type SshTarget } from '#ssh';
 import { sleep } from '../support/proc.js';
 import type { SshUser } from '../support/targets-info.js';
+import { timed } from '../support/timing.js';
 import {
   assertMatchesLocalStatfs,
   createSshModule,
@@ -27,7 +28,6 @@ import {
   passwordUser,
   rejection,
   targets,
-  timed,
   WRONG_FINGERPRINT,
 } from './fixtures.js';
 import { startPrivateSshd, type PrivateSshd } from './private-sshd.js';

@@ -18,6 +18,7 @@ import {
   type SshTarget,
 } from '#ssh';
 import type { SshUser } from '../support/targets-info.js';
+import { timed } from '../support/timing.js';
 import {
   assertMatchesLocalStatfs,
   createSshModule,
@@ -36,7 +37,6 @@ import {
   sshd,
   targets,
   tcpHandles,
-  timed,
   WRONG_FINGERPRINT,
   WRONG_PASSPHRASE,
 } from './fixtures.js';

@@ -7,26 +7,16 @@
  * sshd has two dedicated OS users (pgmon_sshpw: password, pgmon_sshkey: keys). As a normal
  * user, everything runs as that user and only key authentication is available.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import {
-  chmod,
-  chown,
-  mkdir,
-  open,
-  readFile,
-  readdir,
-  rm,
-  stat,
-  writeFile,
-} from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { clusterLogFile, startCluster, stopCluster, superuserClient } from './clusters.js';
 import { statsFixtureDayStart, statsFixtureSql } from './fixtures/stats-db.js';
-import { exec, isRoot, lookupUser, sleep, tailFile } from './proc.js';
+import { exec, isRoot, lookupUser, tailFile } from './proc.js';
+import { spawnSshd, stopSshd, waitForSshBanner } from './sshd.js';
 import type { PgTarget, SshUser, TestTargets } from './targets-info.js';
 
 export type { TestTargets } from './targets-info.js';
@@ -42,7 +32,6 @@ const PG_OS_USER = 'postgres';
 const MONITOR_ROLE = 'pgmon_monitor';
 const SSH_PASSWORD_USER = 'pgmon_sshpw';
 const SSH_KEY_USER = 'pgmon_sshkey';
-const SSHD = '/usr/sbin/sshd';
 const CLUSTER_NAMES = ['main', 'stats', 'volatile'] as const;
 
 /**
@@ -472,9 +461,9 @@ async function startSshd(spec: SshdSpec): Promise<TestTargets['ssh']> {
       { mode: 0o644 },
     );
 
-    const sshd = await spawnSshd(config, logFile);
-    spec.cleanups.push({ what: 'sshd', run: () => killSshd(sshd) });
-    await waitForBanner(port, sshd, 15_000);
+    const sshd = await spawnSshd(config, logFile, { detached: true });
+    spec.cleanups.push({ what: 'sshd', run: () => stopSshd(sshd) });
+    await waitForSshBanner(port, sshd, { timeoutMs: 15_000 });
 
     const keyUser: SshUser = {
       login: keyLogin,
@@ -491,143 +480,6 @@ async function startSshd(spec: SshdSpec): Promise<TestTargets['ssh']> {
         (await tailFile(logFile)),
       { cause: err },
     );
-  }
-}
-
-async function spawnSshd(config: string, logFile: string): Promise<ChildProcess> {
-  const log = await open(logFile, 'a', 0o644);
-  try {
-    const child = spawn(SSHD, ['-D', '-e', '-f', config], {
-      stdio: ['ignore', log.fd, log.fd],
-      // Own session: a Ctrl-C in the terminal must not kill it before the teardown does.
-      detached: true,
-    });
-    await new Promise<void>((resolve, reject) => {
-      child.once('spawn', resolve);
-      child.once('error', reject);
-    });
-    return child;
-  } finally {
-    await log.close();
-  }
-}
-
-async function waitForBanner(port: number, sshd: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError = '';
-  while (Date.now() < deadline) {
-    if (sshd.exitCode !== null || sshd.signalCode !== null) {
-      throw new Error(`sshd exited early (${sshd.exitCode ?? sshd.signalCode})`);
-    }
-    try {
-      const banner = await readBanner(port, Math.max(500, deadline - Date.now()));
-      if (banner.startsWith('SSH-2.0-')) return;
-      lastError = `unexpected banner ${JSON.stringify(banner)}`;
-    } catch (err) {
-      lastError = (err as Error).message;
-    }
-    await sleep(50);
-  }
-  throw new Error(
-    `sshd did not answer with an SSH-2.0- banner within ${timeoutMs} ms: ${lastError}`,
-  );
-}
-
-function readBanner(port: number, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: HOST, port });
-    let data = '';
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error('no banner yet'));
-    }, timeoutMs);
-    socket.setEncoding('latin1');
-    socket.on('data', (chunk: string) => {
-      data += chunk;
-      if (data.includes('\n')) {
-        clearTimeout(timer);
-        socket.destroy();
-        resolve(data.split('\n')[0].trim());
-      }
-    });
-    socket.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    socket.on('close', () => {
-      clearTimeout(timer);
-      if (!data.includes('\n'))
-        reject(new Error(`connection closed (got ${JSON.stringify(data)})`));
-    });
-  });
-}
-
-/** pids of all live descendants of `pid` (Linux /proc). */
-async function descendants(pid: number): Promise<number[]> {
-  const parentOf = new Map<number, number>();
-  let entries: string[];
-  try {
-    entries = await readdir('/proc');
-  } catch {
-    return [];
-  }
-  await Promise.all(
-    entries
-      .filter((e) => /^\d+$/.test(e))
-      .map(async (e) => {
-        try {
-          const statLine = await readFile(`/proc/${e}/stat`, 'utf8');
-          // pid (comm) state ppid ...: comm may contain spaces/parentheses.
-          const fields = statLine.slice(statLine.lastIndexOf(')') + 2).split(' ');
-          parentOf.set(Number(e), Number(fields[1]));
-        } catch {
-          /* process gone */
-        }
-      }),
-  );
-  const result: number[] = [];
-  const queue = [pid];
-  while (queue.length > 0) {
-    const current = queue.shift() as number;
-    for (const [child, parent] of parentOf) {
-      if (parent === current) {
-        result.push(child);
-        queue.push(child);
-      }
-    }
-  }
-  return result;
-}
-
-function signal(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(pid, sig);
-  } catch {
-    /* already gone */
-  }
-}
-
-/**
- * Kill sshd and the per-connection processes it forked (they run in their own sessions and
- * would outlive the listener).
- */
-async function killSshd(sshd: ChildProcess): Promise<void> {
-  if (sshd.pid === undefined || sshd.exitCode !== null || sshd.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => sshd.once('exit', () => resolve()));
-  const children = await descendants(sshd.pid);
-  for (const pid of children) signal(pid, 'SIGTERM');
-  signal(sshd.pid, 'SIGTERM');
-  const timedOut = await Promise.race([exited.then(() => false), sleep(5_000).then(() => true)]);
-  if (timedOut) {
-    for (const pid of await descendants(sshd.pid)) signal(pid, 'SIGKILL');
-    signal(sshd.pid, 'SIGKILL');
-    await exited;
-  }
-  // Session processes still there after a moment (they were re-parented when sshd exited).
-  await sleep(100);
-  for (const pid of children) {
-    const comm = await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '');
-    if (comm.trim() === 'sshd') signal(pid, 'SIGKILL');
   }
 }
 
