@@ -3,6 +3,8 @@ export { AuthModule } from './auth.module.js';
 export { UsersModule } from './users/users.module.js';
 export { ApiAuth, BEARER_SCHEME, PASSWORD_FLOW_SCHEME } from './decorators/api-auth.decorator.js';
 export { CurrentUser } from './decorators/current-user.decorator.js';
+export { AuditActor } from './decorators/request-actor.decorator.js';
+export type { RequestActor } from './decorators/request-actor.decorator.js';
 export { Public } from './decorators/public.decorator.js';
 export { Roles } from './decorators/roles.decorator.js';
 export { JwtAuthGuard } from './guards/jwt-auth.guard.js';

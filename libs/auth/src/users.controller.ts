@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Ip, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Post, Put } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -10,6 +10,7 @@ import {
 import type { AuthUser } from './auth-user.js';
 import { ApiAuth } from './decorators/api-auth.decorator.js';
 import { CurrentUser } from './decorators/current-user.decorator.js';
+import { AuditActor, type RequestActor } from './decorators/request-actor.decorator.js';
 import { Roles } from './decorators/roles.decorator.js';
 import { CreateUserDto, MessageView, UpdateUserDto, UserView } from './dto/user.dto.js';
 import { UsersService } from './users/users.service.js';
@@ -40,11 +41,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Create a user (admin)' })
   @ApiCreatedResponse({ type: UserView })
   @ApiConflictResponse({ description: 'The login is taken' })
-  async create(
-    @Body() body: CreateUserDto,
-    @CurrentUser() actor: AuthUser,
-    @Ip() ip: string,
-  ): Promise<UserView> {
+  async create(@Body() body: CreateUserDto, @AuditActor() actor: RequestActor): Promise<UserView> {
     const user = await this.users.create(
       {
         login: body.login,
@@ -52,7 +49,7 @@ export class UsersController {
         role: body.role ?? 'viewer',
         isActive: body.is_active ?? true,
       },
-      { login: actor.login, clientIp: ip },
+      actor,
     );
     return UserView.from(user);
   }
@@ -66,8 +63,7 @@ export class UsersController {
   async update(
     @Param('login') login: string,
     @Body() body: UpdateUserDto,
-    @CurrentUser() actor: AuthUser,
-    @Ip() ip: string,
+    @AuditActor() actor: RequestActor,
   ): Promise<UserView> {
     const user = await this.users.update(
       login,
@@ -76,7 +72,7 @@ export class UsersController {
         ...(body.role !== undefined && { role: body.role }),
         ...(body.is_active !== undefined && { isActive: body.is_active }),
       },
-      { login: actor.login, clientIp: ip },
+      actor,
     );
     return UserView.from(user);
   }
@@ -89,10 +85,9 @@ export class UsersController {
   @ApiConflictResponse({ description: 'Would leave no active admin' })
   async remove(
     @Param('login') login: string,
-    @CurrentUser() actor: AuthUser,
-    @Ip() ip: string,
+    @AuditActor() actor: RequestActor,
   ): Promise<MessageView> {
-    await this.users.delete(login, { login: actor.login, clientIp: ip });
+    await this.users.delete(login, actor);
     return { message: `User ${login} deleted` };
   }
 }

@@ -5,7 +5,6 @@ import {
   Delete,
   Get,
   HttpCode,
-  Ip,
   Param,
   Post,
   Put,
@@ -20,7 +19,7 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { ApiAuth, CurrentUser, MessageView, Roles, type AuthUser } from '#auth';
+import { ApiAuth, AuditActor, MessageView, Roles, type RequestActor } from '#auth';
 import { CreateServerDto, ServersService, UpdateServerDto } from '#servers';
 import {
   ServersListCacheInterceptor,
@@ -72,10 +71,9 @@ export class ServersController {
   @ApiUnprocessableEntityResponse({ description: 'Invalid fields' })
   async create(
     @Body() body: CreateServerDto,
-    @CurrentUser() user: AuthUser,
-    @Ip() ip: string,
+    @AuditActor() actor: RequestActor,
   ): Promise<StatusEntry> {
-    const server = await this.servers.create(body, { login: user.login, clientIp: ip });
+    const server = await this.servers.create(body, actor);
     return this.statuses.freshStatusOf(server);
   }
 
@@ -90,10 +88,9 @@ export class ServersController {
   async update(
     @Param('server_name') name: string,
     @Body() body: UpdateServerDto,
-    @CurrentUser() user: AuthUser,
-    @Ip() ip: string,
+    @AuditActor() actor: RequestActor,
   ): Promise<StatusEntry> {
-    const server = await this.servers.update(name, body, { login: user.login, clientIp: ip });
+    const server = await this.servers.update(name, body, actor);
     return this.statuses.freshStatusOf(server);
   }
 
@@ -104,10 +101,9 @@ export class ServersController {
   @ApiNotFoundResponse({ description: 'No such server' })
   async remove(
     @Param('server_name') name: string,
-    @CurrentUser() user: AuthUser,
-    @Ip() ip: string,
+    @AuditActor() actor: RequestActor,
   ): Promise<MessageView> {
-    await this.servers.delete(name, { login: user.login, clientIp: ip });
+    await this.servers.delete(name, actor);
     return { message: `Server ${name} deleted` };
   }
 
