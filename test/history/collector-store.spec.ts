@@ -8,17 +8,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Kysely, Transaction } from 'kysely';
-import { CollectorModule, RetentionService } from '#collector';
-import {
-  counterDeltas,
-  hourOf,
-  mapCounters,
-  zeroCounters,
-  type Counters,
-  type CounterSample,
-} from '#history';
-import { StoreService, type Database } from '#store';
+import { CollectorRepository, RetentionService, type NewSample } from '#collector';
+import { counterDeltas, hourOf, mapCounters, zeroCounters, type Counters } from '#history';
+import { StoreService } from '#store';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { createDatabase, type TestDatabase } from '../support/clusters.js';
 import { BACKENDS } from '../store/store-harness.js';
@@ -42,53 +34,7 @@ import {
 import { fixtureHistoryTests } from './fixture-checks.js';
 import { uniqueName } from '../support/names.js';
 import { monitorBody } from '../support/server-bodies.js';
-import { HistoryClient, providerNamed, targets } from './helpers.js';
-
-type Executor = Kysely<Database> | Transaction<Database>;
-
-interface NewSample {
-  databaseId: number;
-  ts: number;
-  numbackends: number;
-  counters: Counters;
-  statsReset: number | null;
-  postmasterStart: number | null;
-  sizeBytes: number | null;
-}
-
-interface Claim {
-  serverId: number;
-  dueAt: number;
-  sizesDue: boolean;
-}
-
-/** The part of the collector's repository these tests drive (it is internal to #collector). */
-interface CollectorRepository {
-  transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
-  identity(
-    executor: Executor,
-    serverId: number,
-    datname: string,
-    oid: number,
-    ts: number,
-  ): Promise<{ id: number; created: boolean }>;
-  setCreationTime(databaseId: number, creationTime: number): Promise<void>;
-  previousSample(
-    executor: Executor,
-    databaseId: number,
-    identity: number,
-  ): Promise<CounterSample | undefined>;
-  insertSample(executor: Executor, sample: NewSample): Promise<boolean>;
-  addToHour(executor: Executor, sample: NewSample, events: Counters): Promise<void>;
-  scheduleNewServers(intervalMs: number, now?: number): Promise<void>;
-  claimDue(
-    owner: string,
-    limit: number,
-    intervalMs: number,
-    sizeIntervalMs: number,
-    now?: number,
-  ): Promise<Claim[]>;
-}
+import { HistoryClient, targets } from './helpers.js';
 
 /** The postmaster start of the fixture's server: before every sample, never changing. */
 const POSTMASTER_START = DAY_START - 40 * DAY;
@@ -174,9 +120,7 @@ describe('CollectorRepository', () => {
           monitorBody(server, targets.pg.main, { port: targets.closedPort }),
         );
         serverId = await admin.serverId(server);
-        repository = api.app.get(
-          providerNamed<CollectorRepository>(CollectorModule, 'CollectorRepository'),
-        );
+        repository = api.app.get(CollectorRepository);
         store = api.app.get(StoreService);
         await writeFixture(repository, serverId);
       });

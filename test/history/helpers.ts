@@ -5,7 +5,6 @@
  * and the 422 checks are in test/support/.
  */
 import assert from 'node:assert/strict';
-import type { Type } from '@nestjs/common';
 import { Client } from 'pg';
 import type { Response } from 'supertest';
 import { CollectorService } from '#collector';
@@ -242,19 +241,6 @@ export async function rounds(api: TestApi, serverId: number): Promise<number[]> 
   for (const list of (await sampleTimes(api, serverId)).values())
     for (const ts of list) times.add(ts);
   return [...times].sort((a, b) => a - b);
-}
-
-/**
- * A provider class of a module that its lib does not export (the collector's repository):
- * taken from the module's metadata, so tests use the instance the app itself uses.
- */
-export function providerNamed<T>(module: Type, name: string): Type<T> {
-  const providers = (Reflect.getMetadata('providers', module) ?? []) as unknown[];
-  const found = providers.find(
-    (provider): provider is Type<T> => typeof provider === 'function' && provider.name === name,
-  );
-  assert.ok(found, `${module.name} has no provider ${name}`);
-  return found;
 }
 
 // ---------------------------------------------------------------------------------------------
