@@ -6,10 +6,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { statfsSync } from 'node:fs';
 import path from 'node:path';
-import { CacheModule } from '@nestjs/cache-manager';
+import { AppCacheModule } from '#cache';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { AppConfig, buildAppConfig, envSchema } from '#config';
+import { MetricsModule } from '#metrics';
 import {
   fingerprintOf,
   sshCacheKey,
@@ -130,10 +131,6 @@ export async function createSshModule(configDir: string): Promise<TestingModule>
     }),
   );
   return Test.createTestingModule({
-    imports: [
-      CacheModule.register({ isGlobal: true }),
-      TestConfigModule.forConfig(config),
-      SshModule,
-    ],
+    imports: [TestConfigModule.forConfig(config), MetricsModule, AppCacheModule, SshModule],
   }).compile();
 }

@@ -10,13 +10,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { TestingModule } from '@nestjs/testing';
 import ssh2 from 'ssh2';
-import {
-  sshCacheKey,
-  sshCacheKeyPrefix,
-  SshService,
-  type SshErrorCode,
-  type SshTarget,
-} from '#ssh';
+import { SshService, type SshErrorCode, type SshTarget } from '#ssh';
 import type { SshUser } from '../support/targets-info.js';
 import { timed } from '../support/timing.js';
 import {
@@ -29,7 +23,6 @@ import {
   keyTarget,
   keyUser,
   MISSING_PATH,
-  freshServerId,
   NO_PASSWORD_USER,
   passwordTarget,
   passwordUser,
@@ -274,21 +267,6 @@ describe(SshService.name, () => {
       const after = await service.diskUsage(keyTarget(counter.port), dataDir, { cacheKey });
       assert.equal(after.cached, true);
       assert.equal(after.checkedAt.getTime(), fresh.checkedAt.getTime());
-    });
-
-    it('returns a fresh read after forget() of the server prefix, other servers kept', async () => {
-      const serverId = freshServerId();
-      const other = freshKey();
-      const cacheKey = sshCacheKey(serverId, 1);
-      await service.diskUsage(keyTarget(counter.port), dataDir, { cacheKey });
-      await service.diskUsage(keyTarget(counter.port), dataDir, { cacheKey: other });
-      await service.forget(sshCacheKeyPrefix(serverId));
-      const before = counter.accepted;
-      const again = await service.diskUsage(keyTarget(counter.port), dataDir, { cacheKey });
-      const kept = await service.diskUsage(keyTarget(counter.port), dataDir, { cacheKey: other });
-      assert.equal(again.cached, false);
-      assert.equal(kept.cached, true);
-      assert.equal(counter.accepted - before, 1);
     });
 
     it('throws a cached failure again without a new session', async () => {

@@ -1,16 +1,26 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '#auth';
+import { AppCacheModule } from '#cache';
 import { CollectorModule } from '#collector';
 import { AppConfigModule, type AppConfigModuleOptions } from '#config';
-import { HealthModule } from '#health';
-import { HistoryModule } from '#history';
 import { HttpPipelineModule } from '#http';
 import { MetricsModule } from '#metrics';
-import { PoolModule } from '#pool';
-import { StatsModule, StatusCacheModule } from '#stats';
 import { StoreModule } from '#store';
+import { ActivityRoutesModule } from './activity/activity-routes.module.js';
+import { AuthRoutesModule } from './auth/auth-routes.module.js';
+import { CollectorRoutesModule } from './collector/collector-routes.module.js';
+import { HealthRoutesModule } from './health/health-routes.module.js';
+import { HistoryRoutesModule } from './history/history-routes.module.js';
+import { MetricsRoutesModule } from './metrics/metrics-routes.module.js';
+import { PoolsRoutesModule } from './pools/pools-routes.module.js';
+import { ServersRoutesModule } from './servers/servers-routes.module.js';
+import { UsersRoutesModule } from './users/users-routes.module.js';
 
-/** The HTTP API process. */
+/**
+ * The HTTP API process: the libraries' domain modules, plus one routes module per feature
+ * (the controllers live here, in apps/api/src/<feature>/). AuthModule brings the global
+ * guards; CollectorModule runs the collector in this process unless COLLECTOR_ENABLED=false.
+ */
 @Module({})
 export class ApiModule {
   static async forRoot(options: AppConfigModuleOptions = {}): Promise<DynamicModule> {
@@ -18,16 +28,21 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         await AppConfigModule.forRoot(options),
-        StatusCacheModule,
+        MetricsModule,
+        AppCacheModule,
         HttpPipelineModule,
         StoreModule,
         AuthModule,
-        PoolModule,
-        StatsModule,
-        HistoryModule,
         CollectorModule,
-        MetricsModule,
-        HealthModule,
+        AuthRoutesModule,
+        UsersRoutesModule,
+        ServersRoutesModule,
+        ActivityRoutesModule,
+        HistoryRoutesModule,
+        CollectorRoutesModule,
+        PoolsRoutesModule,
+        MetricsRoutesModule,
+        HealthRoutesModule,
       ],
     };
   }

@@ -1,9 +1,8 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { NestFactory } from '@nestjs/core';
 import { AppConfig, type AppConfigModuleOptions } from '#config';
-import { RequestLogMiddleware } from '#http';
+import { HttpMetrics, RequestLogMiddleware } from '#http';
 import { createAppLogger } from '#logging';
-import { MetricsService } from '#metrics';
 import { ApiModule } from './api.module.js';
 import { setupOpenApi } from './openapi.js';
 
@@ -29,7 +28,7 @@ export async function createApi(
   // First, so that requests the body parser refuses are logged and get a request id too.
   const requestLog = new RequestLogMiddleware();
   app.use(requestLog.use.bind(requestLog));
-  app.use(app.get(MetricsService).http.middleware);
+  app.use(app.get(HttpMetrics).middleware);
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.set('trust proxy', config.http.trustProxy);

@@ -1,4 +1,3 @@
-import { CacheModule } from '@nestjs/cache-manager';
 import { DynamicModule, Module } from '@nestjs/common';
 import { UsersModule } from '#auth';
 import { AppConfigModule } from '#config';
@@ -14,7 +13,6 @@ export class CliModule {
       module: CliModule,
       imports: [
         await AppConfigModule.forRoot({ envFile: true }),
-        CacheModule.register({ isGlobal: true }),
         StoreModule,
         UsersModule,
         ServersModule,

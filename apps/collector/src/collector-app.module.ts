@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CollectorModule } from '#collector';
+import { AppCacheModule } from '#cache';
 import { AppConfigModule, type AppConfigModuleOptions } from '#config';
-import { StatusCacheModule } from '#stats';
+import { MetricsModule } from '#metrics';
 import { StoreModule } from '#store';
 
 /** The collector as its own process: no HTTP, same store, same modules as the API's collector. */
@@ -12,7 +13,8 @@ export class CollectorAppModule {
       module: CollectorAppModule,
       imports: [
         await AppConfigModule.forRoot(options),
-        StatusCacheModule,
+        MetricsModule,
+        AppCacheModule,
         StoreModule,
         CollectorModule,
       ],

@@ -10,8 +10,6 @@ import { LoginAttemptsService } from './login/login-attempts.service.js';
 import { TokenService } from './login/token.service.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
 import { LocalStrategy } from './strategies/local.strategy.js';
-import { TokenController } from './token.controller.js';
-import { UsersController } from './users.controller.js';
 import { AdminBootstrapService } from './users/admin-bootstrap.service.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -29,7 +27,6 @@ import { UsersModule } from './users/users.module.js';
       }),
     }),
   ],
-  controllers: [TokenController, UsersController],
   providers: [
     TokenService,
     LoginAttemptsService,
@@ -40,6 +37,6 @@ import { UsersModule } from './users/users.module.js';
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
-  exports: [UsersModule, TokenService],
+  exports: [UsersModule, TokenService, LoginAttemptsService, LocalAuthGuard],
 })
 export class AuthModule {}

@@ -8,6 +8,9 @@ import { after, afterEach, before, beforeEach, describe, it, mock } from 'node:t
 import { ConsoleLogger, Logger, type LoggerService } from '@nestjs/common';
 import { AppConfig, buildAppConfig, envSchema } from '#config';
 import type { ServerRecord, ServersService } from '#servers';
+import type { StoreService } from '#store';
+import { Registry } from 'prom-client';
+import { CollectorMetrics } from './collector.metrics.js';
 import type { Claim, CollectorRepository } from './collector.repository.js';
 import { CollectorService } from './collector.service.js';
 import type { SampleResult, ServerSampler } from './server-sampler.js';
@@ -67,7 +70,7 @@ class FakeSampler {
 
   sample(server: ServerRecord, claim: Claim): Promise<SampleResult> {
     this.calls.push({ serverId: server.id, sizesDue: claim.sizesDue });
-    const outcome = this.outcomes.shift() ?? { databases: 3, diskError: null };
+    const outcome = this.outcomes.shift() ?? { databases: 3 };
     const settle = (): Promise<SampleResult> =>
       outcome instanceof Error ? Promise.reject(outcome) : Promise.resolve(outcome);
     if (!this.hold) return settle();
@@ -118,6 +121,7 @@ describe(CollectorService.name, () => {
   let sampler: FakeSampler;
   let logger: RecordingLogger;
   let service: CollectorService;
+  let metrics: CollectorMetrics;
   const known = new Map<number, ServerRecord>([
     [1, server(1, 'alpha')],
     [2, server(2, 'beta')],
@@ -147,11 +151,13 @@ describe(CollectorService.name, () => {
     logger = new RecordingLogger();
     Logger.overrideLogger(logger);
     const servers = { findById: (id: number) => Promise.resolve(known.get(id)) };
+    metrics = new CollectorMetrics(new Registry(), {} as StoreService);
     service = new CollectorService(
       repository as unknown as CollectorRepository,
       sampler as unknown as ServerSampler,
       servers as unknown as ServersService,
       config,
+      metrics,
     );
   });
   afterEach(async () => {
@@ -216,8 +222,8 @@ describe(CollectorService.name, () => {
         refused(),
         new Error('Connection terminated due to connection timeout'),
         new Error('Connection terminated due to connection timeout'),
-        { databases: 1, diskError: null },
-        { databases: 1, diskError: null },
+        { databases: 1 },
+        { databases: 1 },
         refused(),
       ];
       for (let round = 0; round < 8; round++) await service.collectNow(1);
@@ -312,6 +318,7 @@ describe(CollectorService.name, () => {
         sampler as unknown as ServerSampler,
         { findById: () => Promise.resolve(undefined) } as unknown as ServersService,
         config,
+        metrics,
       );
       assert.notEqual(other.instanceId, service.instanceId);
       assert.match(service.instanceId, new RegExp(`:${process.pid}:[0-9a-f]{8}$`));
@@ -328,6 +335,7 @@ describe(CollectorService.name, () => {
           sampler as unknown as ServerSampler,
           { findById: () => Promise.resolve(undefined) } as unknown as ServersService,
           config,
+          metrics,
         );
         assert.ok(
           onPod.instanceId.length <= 64,

@@ -3,9 +3,10 @@ import { hostname } from 'node:os';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '#config';
 import { ServersService, type ServerRecord } from '#servers';
-import { describePgFailure } from '#stats';
+import { describePgFailure, type PgFailure } from '#target-query';
+import { CollectorMetrics } from './collector.metrics.js';
 import { CollectorRepository, type Claim } from './collector.repository.js';
-import { ServerSampler, StoreWriteError } from './server-sampler.js';
+import { ServerSampler, StoreWriteError, TargetReadError } from './server-sampler.js';
 
 /** How often the schedule is checked for due servers. */
 const TICK_MS = 1000;
@@ -24,8 +25,6 @@ export class CollectorService implements OnApplicationBootstrap, OnApplicationSh
   /** Names the process in collector_state.claimed_by (at most 64 characters). */
   readonly instanceId = `${hostname().slice(0, 40)}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly inFlight = new Set<Promise<void>>();
-  /** Samples taken and failed per server name since start (exported as metrics). */
-  readonly counts = { samples: new Map<string, number>(), failures: new Map<string, number>() };
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
   private stopped = false;
@@ -35,6 +34,7 @@ export class CollectorService implements OnApplicationBootstrap, OnApplicationSh
     private readonly sampler: ServerSampler,
     private readonly servers: ServersService,
     private readonly config: AppConfig,
+    private readonly metrics: CollectorMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -86,10 +86,15 @@ export class CollectorService implements OnApplicationBootstrap, OnApplicationSh
     await this.collect({ serverId, dueAt: Date.now(), sizesDue: sizes });
   }
 
-  private describeFailure(server: ServerRecord, error: unknown): { code: string; message: string } {
+  private describeFailure(server: ServerRecord, error: unknown): PgFailure {
+    if (error instanceof TargetReadError) return error.failure;
     if (error instanceof StoreWriteError) {
       this.logger.error(`${server.name}: ${error.message}`);
-      return { code: 'store_error', message: 'the sample could not be written to pgmon’s store' };
+      return {
+        code: 'store_error',
+        reason: 'store error',
+        message: 'the sample could not be written to pgmon’s store',
+      };
     }
     return describePgFailure(error, {
       host: server.host,
@@ -122,13 +127,9 @@ export class CollectorService implements OnApplicationBootstrap, OnApplicationSh
     } catch (error) {
       const failure = this.describeFailure(server, error);
       await this.repository.recordFailure(server.id, failure.code, failure.message);
-      increment(this.counts.failures, server.name);
+      this.metrics.failed(server.name);
       if (previous?.last_error_code !== failure.code)
         this.logger.warn(`${server.name}: sampling failed: ${failure.message}`);
     }
   }
-}
-
-function increment(counts: Map<string, number>, key: string): void {
-  counts.set(key, (counts.get(key) ?? 0) + 1);
 }

@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { PoolClient } from 'pg';
+import type { ClientBase } from 'pg';
 import { AppConfig } from '#config';
 import { counterDeltas, mapCounters, zeroCounters } from '#history';
-import { PoolRegistry } from '#pool';
-import { hasSsh, ServerTargets, type ServerRecord } from '#servers';
+import { hasSsh, type ServerRecord } from '#servers';
 import { DiskProbe } from '#stats';
+import { TargetQuery, type PgFailure } from '#target-query';
 import { CollectorRepository, type Claim, type NewSample } from './collector.repository.js';
 import {
   CREATION_TIME_SQL,
@@ -23,10 +23,15 @@ export class StoreWriteError extends Error {
   }
 }
 
+/** The server could not be read; `failure` says why. */
+export class TargetReadError extends Error {
+  constructor(readonly failure: PgFailure) {
+    super(failure.message);
+  }
+}
+
 export interface SampleResult {
   databases: number;
-  /** Disk usage could not be read (the sample itself succeeded). */
-  diskError: string | null;
 }
 
 interface Reading {
@@ -47,8 +52,7 @@ export class ServerSampler {
   private readonly creationTimeDenied = new Set<number>();
 
   constructor(
-    private readonly pools: PoolRegistry,
-    private readonly targets: ServerTargets,
+    private readonly query: TargetQuery,
     private readonly disk: DiskProbe,
     private readonly repository: CollectorRepository,
     private readonly config: AppConfig,
@@ -60,17 +64,19 @@ export class ServerSampler {
       throw new StoreWriteError(error);
     });
     await this.recordCreationTimes(server, created);
-    const diskError = await this.sampleDisk(server, reading);
-    return { databases: reading.rows.length, diskError };
+    await this.sampleDisk(server, reading);
+    return { databases: reading.rows.length };
   }
 
-  private read(server: ServerRecord, sizesDue: boolean): Promise<Reading> {
+  private async read(server: ServerRecord, sizesDue: boolean): Promise<Reading> {
     const ts = Date.now();
-    return this.pools.withClient(this.targets.pg(server), async (client) => {
+    const answer = await this.query.run(server, async (client) => {
       const stats = await client.query<DatabaseStatsRow>(DATABASE_STATS_SQL);
       const sizes = sizesDue ? await this.readSizes(client, server) : null;
       return { ts, rows: stats.rows, sizes };
     });
+    if (!answer.ok) throw new TargetReadError(answer.failure);
+    return answer.value;
   }
 
   /**
@@ -78,7 +84,7 @@ export class ServerSampler {
    * timeout): the rest of the sample is still worth keeping, and sizes are retried next round.
    */
   private async readSizes(
-    client: PoolClient,
+    client: ClientBase,
     server: ServerRecord,
   ): Promise<Map<number, number> | null> {
     try {
@@ -91,7 +97,7 @@ export class ServerSampler {
     }
   }
 
-  private async querySizes(client: PoolClient): Promise<Map<number, number>> {
+  private async querySizes(client: ClientBase): Promise<Map<number, number>> {
     await client.query('begin');
     try {
       await client.query(
@@ -135,29 +141,27 @@ export class ServerSampler {
   ): Promise<void> {
     if (created.length === 0 || this.creationTimeDenied.has(server.id)) return;
     for (const database of created) {
-      try {
-        const result = await this.pools.query<{ created: number }>(
-          this.targets.pg(server),
-          CREATION_TIME_SQL,
-          [database.oid],
-        );
-        const createdAt = result.rows[0]?.created;
-        if (createdAt) await this.repository.setCreationTime(database.id, createdAt);
-      } catch {
+      const answer = await this.query.rows<{ created: number }>(server, CREATION_TIME_SQL, [
+        database.oid,
+      ]);
+      if (!answer.ok) {
         this.creationTimeDenied.add(server.id);
         this.logger.debug(
           `${server.name}: creation times are not readable (pg_stat_file not granted)`,
         );
         return;
       }
+      const createdAt = answer.value[0]?.created;
+      if (createdAt) await this.repository.setCreationTime(database.id, createdAt);
     }
   }
 
-  private async sampleDisk(server: ServerRecord, reading: Reading): Promise<string | null> {
+  /** Disk usage over SSH; a failure leaves no disk sample (status and /test say why). */
+  private async sampleDisk(server: ServerRecord, reading: Reading): Promise<void> {
     const directory = reading.rows[0]?.data_directory;
-    if (!hasSsh(server) || !directory) return null;
+    if (!hasSsh(server) || !directory) return;
     const disk = await this.disk.read(server, directory);
-    if (!disk.ok) return disk.failure.message;
+    if (!disk.ok) return;
     const { usage } = disk.result;
     await this.repository.insertDisk(
       this.repository.executor,
@@ -166,7 +170,6 @@ export class ServerSampler {
       usage.availableBytes,
       usage.totalBytes,
     );
-    return null;
   }
 }
 

@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
-import { PoolRegistry } from '#pool';
-import { ServerTargets, type ServerRecord } from '#servers';
+import { CACHE_MANAGER } from '@nestjs/cache-manager';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Cache } from 'cache-manager';
+import type { ServerRecord } from '#servers';
+import { TargetQuery } from '#target-query';
 
 /** How long the answer (or the failure to get one) is reused, per server config. */
 const CACHE_MS = 5000;
@@ -10,48 +12,26 @@ const DEADLINE_MS = 1500;
 /** Which databases exist on a server now: the only part of the history routes that needs it. */
 @Injectable()
 export class ExistingDatabasesProbe {
-  private readonly cache = new Map<
-    string,
-    { at: number; names: Promise<ReadonlySet<string> | null> }
-  >();
-
   constructor(
-    private readonly pools: PoolRegistry,
-    private readonly targets: ServerTargets,
+    private readonly query: TargetQuery,
+    @Inject(CACHE_MANAGER) private readonly cache: Cache,
   ) {}
 
   /** The names, or null when the server cannot be reached in time. */
-  names(server: ServerRecord): Promise<ReadonlySet<string> | null> {
-    const key = `${server.id}@${server.generation}`;
-    const cached = this.cache.get(key);
-    if (cached && Date.now() - cached.at < CACHE_MS) return cached.names;
-    const names = this.ask(server);
-    this.forgetExpired();
-    this.cache.set(key, { at: Date.now(), names });
-    return names;
+  async names(server: ServerRecord): Promise<ReadonlySet<string> | null> {
+    const key = `history:databases:${server.id}:${server.generation}`;
+    const names = await this.cache.wrap(key, () => this.ask(server), CACHE_MS);
+    return names === null ? null : new Set(names);
   }
 
-  private forgetExpired(): void {
-    const now = Date.now();
-    for (const [key, entry] of this.cache) if (now - entry.at >= CACHE_MS) this.cache.delete(key);
-  }
-
-  private async ask(server: ServerRecord): Promise<ReadonlySet<string> | null> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<null>(
-      (resolve) => (timer = setTimeout(() => resolve(null), DEADLINE_MS)),
+  /** Plain arrays, so the answer can live in any cache store. */
+  private async ask(server: ServerRecord): Promise<string[] | null> {
+    const answer = await this.query.rows<{ datname: string }>(
+      server,
+      'select datname from pg_database where not datistemplate',
+      [],
+      { deadlineMs: DEADLINE_MS },
     );
-    const query = this.pools
-      .query<{ datname: string }>(
-        this.targets.pg(server),
-        'select datname from pg_database where not datistemplate',
-      )
-      .then((result) => new Set(result.rows.map((row) => row.datname)) as ReadonlySet<string>)
-      .catch(() => null);
-    try {
-      return await Promise.race([query, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return answer.ok ? answer.value.map((row) => row.datname) : null;
   }
 }

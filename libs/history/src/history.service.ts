@@ -1,7 +1,6 @@
 import { Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { AppConfig } from '#config';
 import type { ServerRecord } from '#servers';
-import { describePgFailure } from '#stats';
 import { resolveRange, type DateRange } from './date-range.js';
 import type {
   DatabaseHistoryView,
@@ -25,6 +24,7 @@ const STATS_DB_RETRY_MS = 30_000;
 @Injectable()
 export class HistoryService {
   private readonly logger = new Logger(HistoryService.name);
+  /** Back-off per server config after a stats_db failure: state, not cached values. */
   private readonly statsDbFailedUntil = new Map<string, number>();
 
   constructor(
@@ -80,23 +80,13 @@ export class HistoryService {
     if (!request.server.statsDb || (this.statsDbFailedUntil.get(key) ?? 0) > Date.now()) {
       return this.store.read(request);
     }
-    try {
-      return await beforeDeadline(this.statsDb.read(request), this.config.targets.statusDeadlineMs);
-    } catch (error) {
-      this.statsDbFailedUntil.set(key, Date.now() + STATS_DB_RETRY_MS);
-      const { server } = request;
-      const failure = describePgFailure(error, {
-        host: server.host,
-        port: server.port,
-        user: server.user,
-        database: server.statsDb ?? server.database,
-        timeoutMs: 0,
-      });
-      this.logger.warn(
-        `stats_db of ${server.name} could not be read (${failure.message}); answering from pgmon's history`,
-      );
-      return this.store.read(request);
-    }
+    const answer = await this.statsDb.read(request, this.config.targets.statusDeadlineMs);
+    if (answer.ok) return answer.value;
+    this.statsDbFailedUntil.set(key, Date.now() + STATS_DB_RETRY_MS);
+    this.logger.warn(
+      `stats_db of ${request.server.name} could not be read (${answer.failure.message}); answering from pgmon's history`,
+    );
+    return this.store.read(request);
   }
 }
 
@@ -109,16 +99,4 @@ function assertKnown(
 ): void {
   if (data.lastUpdate !== null || names?.has(datname)) return;
   throw new NotFoundException(`Database ${datname} not found on server ${server.name}`);
-}
-
-/** Rejects with a timeout error when `work` has not settled after `ms`. */
-function beforeDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(
-      () => reject(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
-      ms,
-    );
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -6,4 +6,11 @@ export type { Counter, CounterSample, Counters } from './counters.js';
 export { parseQueryDate, resolveRange } from './date-range.js';
 export type { DateRange } from './date-range.js';
 export type { BucketPart, HistorySample } from './history-sample.js';
+export {
+  DatabaseHistoryView,
+  DatabaseSummaryView,
+  HistoryQueryDto,
+  ServerHistoryView,
+} from './dto/history.dto.js';
 export { HistoryModule } from './history.module.js';
+export { HistoryService } from './history.service.js';

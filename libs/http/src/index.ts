@@ -1,4 +1,5 @@
 export type { ErrorBody, ValidationIssue } from './error-body.js';
+export { HttpMetrics } from './http-metrics.js';
 export { HttpPipelineModule } from './http.module.js';
 export { describeRequest, RequestLogMiddleware, safeUrl } from './request-log.middleware.js';
 export type { RequestWithId } from './request-log.middleware.js';

@@ -1,18 +1,23 @@
-import { Module } from '@nestjs/common';
-import { CollectorModule } from '#collector';
-import { PoolModule } from '#pool';
-import { SshModule } from '#ssh';
-import { StatsModule } from '#stats';
-import { StoreModule } from '#store';
-import { MetricsAuthGuard } from './metrics-auth.guard.js';
-import { MetricsController } from './metrics.controller.js';
-import { MetricsService } from './metrics.service.js';
+import { Global, Module } from '@nestjs/common';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 
-/** GET /metrics in Prometheus format; the API registers MetricsService.http as a middleware. */
+/** Prefix of the process metrics (CPU, memory, event loop lag, ...). */
+const PROCESS_PREFIX = 'pgmon_process_';
+
+function createRegistry(): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: PROCESS_PREFIX });
+  return registry;
+}
+
+/**
+ * The Prometheus registry of this process, injected as `Registry`. Each library registers the
+ * metrics of what it owns (pools, caches, collector, targets, HTTP) in providers of its own;
+ * GET /metrics, in the API, renders the registry.
+ */
+@Global()
 @Module({
-  imports: [StatsModule, SshModule, PoolModule, CollectorModule, StoreModule],
-  controllers: [MetricsController],
-  providers: [MetricsService, MetricsAuthGuard],
-  exports: [MetricsService],
+  providers: [{ provide: Registry, useFactory: createRegistry }],
+  exports: [Registry],
 })
 export class MetricsModule {}

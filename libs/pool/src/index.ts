@@ -1,4 +1,6 @@
 export { isConnectionBroken } from './broken-connection.js';
+export { DeadlineExceededError } from './deadline.js';
+export { ResponseTooLargeError } from './frame-guard.js';
 export { poolInstanceKey, poolKey } from './pg-target.js';
 export type { PgTarget, PoolProfileName, TargetSslMode } from './pg-target.js';
 export { PoolHealthIndicator } from './pool.health.js';

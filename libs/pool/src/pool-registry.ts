@@ -1,10 +1,16 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import pg, { type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
+import pg, { type PoolClient } from 'pg';
 import { AppConfig, type TargetLimits } from '#config';
 import { poolInstanceKey, poolKey, type PgTarget } from './pg-target.js';
 import type { PoolStatusView } from './pool-status.js';
-import { ClosingClient } from './closing-client.js';
+import { ClosingClient, destroyClient } from './closing-client.js';
+import { within } from './deadline.js';
 import { clientConfig, TargetPool } from './target-pool.js';
+
+/** Extra time a call gets beyond its connect and statement timeouts. */
+const DEADLINE_MARGIN_MS = 1000;
+/** How long a polite close of a one-off connection may take before its socket is cut. */
+const CLOSE_WAIT_MS = 1000;
 
 /**
  * One `pg` pool per monitored database (`host:port:user:database` of one server config),
@@ -35,37 +41,46 @@ export class PoolRegistry implements OnModuleInit, OnApplicationShutdown {
     await this.closeAll();
   }
 
-  /** Runs one query on a pooled connection to the target. */
-  query<R extends QueryResultRow>(
+  /**
+   * Runs `work` with a pooled connection to the target. The whole call, waiting for a
+   * connection included, gets `deadlineMs` (default: connect plus statement timeout); at the
+   * deadline the connection is cut and the call rejects with DeadlineExceededError.
+   */
+  withClient<T>(
     target: PgTarget,
-    text: string,
-    values?: unknown[],
-  ): Promise<QueryResult<R>> {
-    return this.withClient(target, (client) => client.query<R>(text, values));
-  }
-
-  /** Runs `work` with a pooled connection to the target, waiting a bounded time for one. */
-  withClient<T>(target: PgTarget, work: (client: PoolClient) => Promise<T>): Promise<T> {
+    work: (client: PoolClient) => Promise<T>,
+    deadlineMs = this.defaultDeadlineMs,
+  ): Promise<T> {
     if (this.shuttingDown) return Promise.reject(new Error('pgmon is shutting down'));
-    return this.poolFor(target).use(work);
+    return this.poolFor(target).use(work, deadlineMs);
   }
 
   /**
    * Runs `work` on a new connection that is closed afterwards, bypassing the pool: to test
-   * that credentials work now, not that a pooled connection opened earlier still does.
+   * that credentials work now, not that a pooled connection opened earlier still does. Same
+   * deadline rule as withClient.
    */
   async withFreshConnection<T>(
     target: PgTarget,
     work: (client: pg.Client) => Promise<T>,
+    deadlineMs = this.defaultDeadlineMs,
   ): Promise<T> {
     const client = new ClosingClient(clientConfig(target, this.limits));
     client.on('error', () => undefined);
-    try {
+    const connectAndWork = async (): Promise<T> => {
       await client.connect();
-      return await work(client);
+      return work(client);
+    };
+    try {
+      return await within(deadlineMs, connectAndWork(), () => destroyClient(client));
     } finally {
-      await client.end().catch(() => undefined);
+      await within(CLOSE_WAIT_MS, client.end(), () => destroyClient(client)).catch(() => undefined);
     }
+  }
+
+  /** Connect plus statement timeout, plus a margin for the round trips around them. */
+  get defaultDeadlineMs(): number {
+    return this.limits.connectTimeoutMs + this.limits.statementTimeoutMs + DEADLINE_MARGIN_MS;
   }
 
   /** Closes every pool of the server (its config changed or it was deleted). */

@@ -1,7 +1,9 @@
 import pg from 'pg';
 import type { PoolProfile, TargetLimits } from '#config';
 import { isConnectionBroken } from './broken-connection.js';
-import { ClosingClient } from './closing-client.js';
+import { ClosingClient, destroyClient, type ClosingClientConfig } from './closing-client.js';
+import { DeadlineExceededError, within } from './deadline.js';
+import { DEFAULT_FRAME_LIMITS, STATS_DB_FRAME_LIMITS, type FrameLimits } from './frame-guard.js';
 import type { PgTarget } from './pg-target.js';
 
 /** Extra time the client waits beyond statement_timeout before it gives up on the server. */
@@ -34,19 +36,33 @@ export class TargetPool {
     });
   }
 
-  /** Runs `work` on a pooled client; a broken client is destroyed instead of reused. */
-  async use<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    this.lastUsedAt = Date.now();
+  /**
+   * Runs `work` on a pooled client within `deadlineMs` (waiting for a connection included).
+   * At the deadline the client's socket is destroyed, so a slow or hostile server stops costing
+   * anything even after the caller has moved on; a broken client is never reused.
+   */
+  async use<T>(work: (client: pg.PoolClient) => Promise<T>, deadlineMs: number): Promise<T> {
+    const started = Date.now();
+    this.lastUsedAt = started;
     if (this.pool.idleCount === 0 && this.pool.totalCount >= this.profile.max) this.waited += 1;
-    const client = await this.connect();
+    const connecting = this.connect();
+    const client = await within(deadlineMs, connecting, () => {
+      // The pool may still hand the connection over later: give it straight back.
+      connecting.then(
+        (late) => late.release(),
+        () => undefined,
+      );
+    });
     this.acquired += 1;
     this.checkedOut += 1;
     try {
-      const result = await work(client);
+      const left = deadlineMs - (Date.now() - started);
+      const result = await within(left, work(client), () => destroyClient(client));
       client.release();
       return result;
     } catch (error) {
-      client.release(isConnectionBroken(error) ? asError(error) : undefined);
+      const broken = isConnectionBroken(error) || error instanceof DeadlineExceededError;
+      client.release(broken ? asError(error) : undefined);
       throw error;
     } finally {
       this.checkedOut -= 1;
@@ -85,9 +101,15 @@ function poolConfig(target: PgTarget, profile: PoolProfile, limits: TargetLimits
   };
 }
 
+/** What one answer may weigh: a seed stats_db's raw history is much larger than a status row. */
+export function frameLimitsFor(target: PgTarget): FrameLimits {
+  return target.profile === 'stats_db' ? STATS_DB_FRAME_LIMITS : DEFAULT_FRAME_LIMITS;
+}
+
 /** Connection settings shared by pooled and one-off connections. */
-export function clientConfig(target: PgTarget, limits: TargetLimits): pg.ClientConfig {
+export function clientConfig(target: PgTarget, limits: TargetLimits): ClosingClientConfig {
   return {
+    frameLimits: frameLimitsFor(target),
     host: target.host,
     port: target.port,
     user: target.user,

@@ -1,6 +1,5 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { Subject, type Observable } from 'rxjs';
-import { PoolRegistry } from '#pool';
 import { SecretCipher } from '#secrets';
 import { AuditLogService, isUniqueViolation } from '#store';
 import type { CreateServerDto, UpdateServerDto } from './dto/server.dto.js';
@@ -14,14 +13,14 @@ export interface ServerActor {
   clientIp?: string | null;
 }
 
-/** Emitted after a server was changed or deleted: caches keyed by it must drop it. */
+/** Emitted after a server was created, changed or deleted: pools and caches of it must go. */
 export interface ServerChange {
   serverId: number;
   name: string;
   kind: 'created' | 'updated' | 'deleted';
 }
 
-/** Server configurations: validation rules, sealed secrets, and dropping pools on change. */
+/** Server configurations: validation rules and sealed secrets; `changes` tells who must forget. */
 @Injectable()
 export class ServersService {
   private readonly changeEvents = new Subject<ServerChange>();
@@ -30,7 +29,6 @@ export class ServersService {
   constructor(
     private readonly servers: ServersRepository,
     private readonly cipher: SecretCipher,
-    private readonly pools: PoolRegistry,
     private readonly audit: AuditLogService,
   ) {}
 
@@ -76,7 +74,6 @@ export class ServersService {
       if (isUniqueViolation(error)) throw duplicate(newName);
       throw error;
     }
-    this.dropPools(current.id);
     const server = await this.get(newName);
     await this.record(actor, 'server.update', server, input);
     this.changeEvents.next({ serverId: server.id, name: current.name, kind: 'updated' });
@@ -87,7 +84,6 @@ export class ServersService {
     const server = await this.get(name);
     if (!(await this.servers.delete(server.id)))
       throw new NotFoundException(`Server ${name} not found`);
-    this.dropPools(server.id);
     await this.record(actor, 'server.delete', server, {});
     this.changeEvents.next({ serverId: server.id, name: server.name, kind: 'deleted' });
   }
@@ -95,14 +91,6 @@ export class ServersService {
   /** Records the SSH host key seen at first contact (trust on first use). */
   pinHostKey(server: ServerRecord, fingerprint: string): Promise<boolean> {
     return this.servers.pinHostKey(server.id, server.generation, fingerprint);
-  }
-
-  /**
-   * Closes the server's pools in the background: new reads use new pools at once, and a
-   * connection attempt still pending on an old pool must not hold up the request.
-   */
-  private dropPools(serverId: number): void {
-    void this.pools.dropServer(serverId).catch(() => undefined);
   }
 
   private async record(

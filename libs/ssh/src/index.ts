@@ -1,6 +1,6 @@
 export { fingerprintOf } from './host-key.js';
 export { SshModule } from './ssh.module.js';
-export { sshCacheKey, sshCacheKeyPrefix } from './ssh-cache-key.js';
+export { sshCacheKey } from './ssh-cache-key.js';
 export { SSH_ERROR_REASONS, SshError } from './ssh-errors.js';
 export type { SshErrorCode } from './ssh-errors.js';
 export { DEFAULT_SSH_TIMEOUT_MS, SshService } from './ssh.service.js';

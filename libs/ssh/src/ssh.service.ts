@@ -1,6 +1,9 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { coalesceAsync } from '@cacheable/utils';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
+import { CacheMetrics } from '#cache';
 import { AppConfig } from '#config';
 import { readDiskUsage } from './disk-usage.js';
 import {
@@ -30,27 +33,19 @@ export interface DiskUsageOptions {
   timeoutMs?: number;
 }
 
-interface InFlight {
-  outcome: Promise<DiskUsageOutcome>;
-  /** Set by forget(): the configuration changed meanwhile, so the result must not be cached. */
-  forgotten: boolean;
-}
-
 /** Disk usage of monitored servers over SSH, cached SSH_CACHE_TTL seconds per cache key. */
 @Injectable()
 export class SshService implements OnApplicationShutdown {
   private readonly logger = new Logger(SshService.name);
   private readonly ttlMs: number;
-  private readonly inFlight = new Map<string, InFlight>();
-  /** Keys we stored, with their expiry: cache-manager cannot list keys by prefix. */
-  private readonly storedKeys = new Map<string, number>();
+  /** Names this instance's reads in coalesceAsync's process-wide table. */
+  private readonly instance = randomUUID();
   private readonly liveSessions = new Set<SshSession>();
   private readonly shutdown = new AbortController();
-  /** Cache hits and misses since start (exported as metrics). */
-  readonly cacheCounts = { hits: 0, misses: 0 };
 
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    private readonly metrics: CacheMetrics,
     config: AppConfig,
   ) {
     this.ttlMs = config.cache.sshTtlSeconds * 1000;
@@ -69,28 +64,25 @@ export class SshService implements OnApplicationShutdown {
   ): Promise<DiskUsageResult> {
     assertReadablePath(path);
     const timeoutMs = checkedTimeout(options.timeoutMs);
-    if (!options.bypassCache) {
-      const hit = await this.cachedOutcome(options.cacheKey);
-      if (hit) {
-        this.cacheCounts.hits += 1;
-        return settleOutcome(hit, true);
-      }
+    const key = options.cacheKey;
+    const read = () =>
+      coalesceAsync(`${this.instance}:${key}`, () => this.read(target, path, timeoutMs));
+    if (options.bypassCache || this.ttlMs <= 0) {
+      this.metrics.miss('ssh');
+      const outcome = await read();
+      if (this.ttlMs > 0) await this.cache.set(key, outcome, this.ttlFor(outcome));
+      return settleOutcome(outcome, false);
     }
-    this.cacheCounts.misses += 1;
-    const outcome = await this.shared(options.cacheKey, () => this.read(target, path, timeoutMs));
-    return settleOutcome(outcome, false);
-  }
-
-  /** Drops cached results whose key starts with the prefix (a server's config changed). */
-  async forget(cacheKeyPrefix: string): Promise<void> {
-    for (const [key, entry] of this.inFlight) {
-      if (!key.startsWith(cacheKeyPrefix)) continue;
-      entry.forgotten = true;
-      this.inFlight.delete(key);
-    }
-    const keys = [...this.storedKeys.keys()].filter((key) => key.startsWith(cacheKeyPrefix));
-    for (const key of keys) this.storedKeys.delete(key);
-    if (keys.length > 0) await this.cache.mdel(keys);
+    let produced: DiskUsageOutcome | undefined;
+    const outcome = await this.cache.wrap(
+      key,
+      async () => (produced = await read()),
+      (value: DiskUsageOutcome) => this.ttlFor(value),
+    );
+    const cached = outcome !== produced;
+    if (cached) this.metrics.hit('ssh');
+    else this.metrics.miss('ssh');
+    return settleOutcome(outcome, cached);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -99,23 +91,6 @@ export class SshService implements OnApplicationShutdown {
     for (const session of sessions) session.destroy();
     await waitAtMost(Promise.all(sessions.map((session) => session.closed)), SHUTDOWN_WAIT_MS);
     if (sessions.length > 0) this.logger.log(`Closed ${sessions.length} SSH session(s)`);
-  }
-
-  /** One read per key at a time: concurrent callers share it. */
-  private shared(key: string, read: () => Promise<DiskUsageOutcome>): Promise<DiskUsageOutcome> {
-    const running = this.inFlight.get(key);
-    if (running) return running.outcome;
-    const entry: InFlight = { outcome: read(), forgotten: false };
-    this.inFlight.set(key, entry);
-    entry.outcome = entry.outcome
-      .then(async (outcome) => {
-        if (!entry.forgotten) await this.remember(key, outcome);
-        return outcome;
-      })
-      .finally(() => {
-        if (this.inFlight.get(key) === entry) this.inFlight.delete(key);
-      });
-    return entry.outcome;
   }
 
   /** Opens a session and reads; never rejects, a failure is an outcome too. */
@@ -137,31 +112,9 @@ export class SshService implements OnApplicationShutdown {
     }
   }
 
-  /** A cache that cannot be read is a miss: the disk is read over SSH instead. */
-  private async cachedOutcome(key: string): Promise<DiskUsageOutcome | undefined> {
-    try {
-      return await this.cache.get<DiskUsageOutcome>(key);
-    } catch (error) {
-      this.logger.warn(`Cache read failed: ${String(error)}`);
-      return undefined;
-    }
-  }
-
-  /** A result that cannot be cached is still returned. */
-  private async remember(key: string, outcome: DiskUsageOutcome): Promise<void> {
-    const ttlMs = outcome.ok ? this.ttlMs : Math.min(FAILURE_TTL_MS, this.ttlMs);
-    // cache-manager reads a TTL of 0 as "forever"; SSH_CACHE_TTL=0 means "do not cache".
-    if (ttlMs <= 0 || this.shutdown.signal.aborted) return;
-    const now = Date.now();
-    for (const [stored, expiresAt] of this.storedKeys) {
-      if (expiresAt <= now) this.storedKeys.delete(stored);
-    }
-    this.storedKeys.set(key, now + ttlMs);
-    try {
-      await this.cache.set(key, outcome, ttlMs);
-    } catch (error) {
-      this.logger.warn(`Cache write failed: ${String(error)}`);
-    }
+  /** How long an outcome is reused: a failure at most FAILURE_TTL_MS, so recovery shows soon. */
+  private ttlFor(outcome: DiskUsageOutcome): number {
+    return outcome.ok ? this.ttlMs : Math.min(FAILURE_TTL_MS, this.ttlMs);
   }
 
   private logFailure(target: SshTarget, error: SshError): void {

@@ -1,11 +1,12 @@
 export { activityQuery } from './activity/activity-query.js';
+export { ActivityQueryDto, ActivityView, SessionView } from './activity/activity.dto.js';
+export { ActivityService } from './activity/activity.service.js';
 export { serversListKey, serverStatusKey } from './live/cache-keys.js';
 export { DiskProbe } from './live/disk-probe.js';
 export type { DiskReading } from './live/disk-probe.js';
-export { describePgFailure } from './live/pg-failure.js';
-export type { PgFailure } from './live/pg-failure.js';
 export { ServerStatusService } from './live/server-status.service.js';
 export { StatusEntry } from './live/status-entry.js';
 export { connectionsByState, STATUS_SQL } from './live/status-query.js';
+export { ServerCheckView } from './servers/server-check.dto.js';
+export { ServerCheckService } from './servers/server-check.service.js';
 export { StatsModule } from './stats.module.js';
-export { StatusCacheModule } from './live/status-cache.module.js';

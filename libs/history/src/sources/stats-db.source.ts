@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PoolRegistry } from '#pool';
-import { ServerTargets } from '#servers';
+import { TargetQuery, type TargetAnswer } from '#target-query';
 import { latestPerDatabase, mergeIntoBuckets, samplesToParts } from '../aggregate.js';
 import { COUNTERS, mapCounters } from '../counters.js';
 import type { HistorySample } from '../history-sample.js';
@@ -45,36 +44,50 @@ select floor(extract(epoch from max(ts)) * 1000)::float8 as last
  */
 @Injectable()
 export class StatsDbHistorySource {
-  constructor(
-    private readonly pools: PoolRegistry,
-    private readonly targets: ServerTargets,
-  ) {}
+  constructor(private readonly query: TargetQuery) {}
 
-  async read(request: HistoryRequest): Promise<HistoryData> {
+  /** The seed's history of the request's period; a failure to read it is an answer too. */
+  async read(request: HistoryRequest, deadlineMs: number): Promise<TargetAnswer<HistoryData>> {
     const { server, range, datname } = request;
     if (!server.statsDb) throw new Error(`server ${server.name} has no stats_db`);
-    const target = this.targets.pg(server, server.statsDb, 'stats_db');
-    return this.pools.withClient(target, async (client) => {
-      const rows = await client.query<SeedRow>(SAMPLES_SQL, [
-        range.start - STATS_DB_LOOKBACK_MS,
-        range.end,
-        datname ?? null,
-      ]);
-      const last = await client.query<{ last: number | null }>(LAST_UPDATE_SQL, [datname ?? null]);
-      const samples = rows.rows.map(toSample);
-      const parts = samplesToParts(samples, range.start, range.end);
-      return {
-        source: 'stats_db',
-        lastUpdate: last.rows[0]?.last ?? null,
-        databases: databasesOf(rows.rows, range.start),
-        timeline: range.aggregation === 'raw' ? parts : mergeIntoBuckets(parts, range.aggregation),
-        latest: latestPerDatabase(
-          samples.filter((sample) => sample.ts >= range.start),
+    const answer = await this.query.run(
+      server,
+      async (client) => {
+        const rows = await client.query<SeedRow>(SAMPLES_SQL, [
+          range.start - STATS_DB_LOOKBACK_MS,
           range.end,
-        ),
-      };
-    });
+          datname ?? null,
+        ]);
+        const last = await client.query<{ last: number | null }>(LAST_UPDATE_SQL, [
+          datname ?? null,
+        ]);
+        return { rows: rows.rows, last: last.rows[0]?.last ?? null };
+      },
+      { database: server.statsDb, profile: 'stats_db', deadlineMs },
+    );
+    if (!answer.ok) return answer;
+    return { ok: true, value: toHistoryData(request, answer.value.rows, answer.value.last) };
   }
+}
+
+function toHistoryData(
+  request: HistoryRequest,
+  rows: SeedRow[],
+  lastUpdate: number | null,
+): HistoryData {
+  const { range } = request;
+  const samples = rows.map(toSample);
+  const parts = samplesToParts(samples, range.start, range.end);
+  return {
+    source: 'stats_db',
+    lastUpdate,
+    databases: databasesOf(rows, range.start),
+    timeline: range.aggregation === 'raw' ? parts : mergeIntoBuckets(parts, range.aggregation),
+    latest: latestPerDatabase(
+      samples.filter((sample) => sample.ts >= range.start),
+      range.end,
+    ),
+  };
 }
 
 function toSample(row: SeedRow): HistorySample {

@@ -1,39 +1,35 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '#config';
-import { PoolRegistry } from '#pool';
-import { ServerTargets, type ServerRecord } from '#servers';
-import { describePgFailure, type PgFailure } from './pg-failure.js';
+import type { ServerRecord } from '#servers';
+import { TargetQuery, type PgFailure, type TargetCallOptions } from '#target-query';
 import { connectionsByState, STATUS_SQL, type StatusRow } from './status-query.js';
 
 export type PgReading = { ok: true; row: StatusRow } | { ok: false; failure: PgFailure };
 
-/** Reads the status row of one server through its pool; never throws. */
+/** Reads the status row of one server; never throws. */
 @Injectable()
 export class PostgresProbe {
-  constructor(
-    private readonly pools: PoolRegistry,
-    private readonly targets: ServerTargets,
-    private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly query: TargetQuery) {}
 
-  async read(server: ServerRecord): Promise<PgReading> {
-    try {
-      const result = await this.pools.query<StatusRow>(this.targets.pg(server), STATUS_SQL);
-      const row = result.rows[0];
-      if (!row) throw new Error('status query returned no row');
-      return { ok: true, row: { ...row, connections: connectionsByState(row.connections) } };
-    } catch (error) {
-      return { ok: false, failure: describePgFailure(error, this.context(server)) };
-    }
+  async read(server: ServerRecord, options: TargetCallOptions = {}): Promise<PgReading> {
+    return this.readRow<StatusRow>(server, STATUS_SQL, options);
   }
 
-  context(server: ServerRecord) {
-    return {
-      host: server.host,
-      port: server.port,
-      user: server.user,
-      database: server.database,
-      timeoutMs: this.config.targets.connectTimeoutMs,
-    };
+  /** The status row of `sql` (STATUS_SQL, possibly with more columns), connections ordered. */
+  async readRow<R extends StatusRow>(
+    server: ServerRecord,
+    sql: string,
+    options: TargetCallOptions,
+  ): Promise<{ ok: true; row: R } | { ok: false; failure: PgFailure }> {
+    const answer = await this.query.rows<R>(server, sql, [], options);
+    if (!answer.ok) return answer;
+    const row = answer.value[0];
+    if (!row) return { ok: false, failure: NO_ROW };
+    return { ok: true, row: { ...row, connections: connectionsByState(row.connections) } };
   }
 }
+
+const NO_ROW: PgFailure = {
+  code: 'server_error',
+  reason: 'server error',
+  message: 'the status query returned no row',
+};

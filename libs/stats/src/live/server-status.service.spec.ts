@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ageOf, refreshAhead } from './server-status.service.js';
+import { refreshAhead } from './server-status.service.js';
 import type { StatusEntry } from './status-entry.js';
 
 function entry(checkedAt: string, responseMs: number): StatusEntry {
@@ -19,23 +19,5 @@ describe('refreshAhead', () => {
 
   it('caps the margin at 30 % of the TTL, so a short TTL is not refreshed far ahead', () => {
     assert.equal(refreshAhead(entry('2025-01-01T00:00:00Z', 10), 1000), 310);
-  });
-});
-
-describe('ageOf', () => {
-  it('returns the milliseconds since the read finished (start plus duration)', () => {
-    const start = Date.parse('2025-01-01T00:00:00Z');
-    assert.equal(ageOf(entry('2025-01-01T00:00:00.000Z', 300), start + 1300), 1000);
-    assert.equal(ageOf(entry('2025-01-01T00:00:00.000Z', 0), start), 0);
-  });
-
-  it('returns a negative age for a read that finished after "now"', () => {
-    const start = Date.parse('2025-01-01T00:00:00Z');
-    assert.equal(ageOf(entry('2025-01-01T00:00:00.000Z', 500), start + 100), -400);
-  });
-
-  it('uses the current time by default', () => {
-    const age = ageOf(entry(new Date(Date.now() - 2000).toISOString(), 500));
-    assert.ok(age >= 1490 && age < 2500, `age ${age}`);
   });
 });

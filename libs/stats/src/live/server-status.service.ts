@@ -1,38 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import { coalesceAsync } from '@cacheable/utils';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
 import type { Subscription } from 'rxjs';
 import { ROLES } from '#auth';
+import { CacheMetrics } from '#cache';
 import { AppConfig } from '#config';
 import { hasSsh, ServersService, type ServerRecord } from '#servers';
 import { serversListKey, serverStatusKey } from './cache-keys.js';
 import { withDeadline } from './deadline.js';
 import { DiskProbe, type DiskReading } from './disk-probe.js';
-import { timeoutFailure } from './pg-failure.js';
-import { PostgresProbe, type PgReading } from './postgres-probe.js';
-import { SingleFlight } from './single-flight.js';
+import { PostgresProbe } from './postgres-probe.js';
 import { composeEntry } from './status-entry.factory.js';
 import type { StatusEntry } from './status-entry.js';
 
 /**
- * Live status of servers: each server read in parallel under its own deadline, concurrent
- * requests for one server share one read, results cached STATUS_CACHE_TTL seconds.
+ * Live status of servers: each server read in parallel under its own deadline, cached
+ * STATUS_CACHE_TTL seconds (cache-manager's wrap, refreshed in the background shortly before
+ * expiry), and concurrent callers of one server share one read.
  */
 @Injectable()
 export class ServerStatusService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ServerStatusService.name);
-  private readonly reads = new SingleFlight<StatusEntry>();
-  /** Last data directory seen per server config, so the disk can be read while PostgreSQL is down. */
+  /** Names this instance's reads in coalesceAsync's process-wide table. */
+  private readonly instance = randomUUID();
+  /**
+   * Last data directory seen per server config, so the disk can still be read while PostgreSQL
+   * is down. State rather than a cache: it has no TTL and is only replaced by a newer answer.
+   */
   private readonly dataDirectories = new Map<string, string>();
   private subscription: Subscription | undefined;
-  /** Status cache hits and misses since start (exported as metrics). */
-  readonly cacheCounts = { hits: 0, misses: 0 };
 
   constructor(
     private readonly servers: ServersService,
     private readonly postgres: PostgresProbe,
     private readonly disk: DiskProbe,
     private readonly config: AppConfig,
+    private readonly metrics: CacheMetrics,
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
   ) {}
 
@@ -53,55 +58,47 @@ export class ServerStatusService implements OnModuleInit, OnModuleDestroy {
     return Promise.all(servers.map((server) => this.statusOf(server)));
   }
 
-  /**
-   * The server's entry: from the cache, or from the read in flight for it, or read now.
-   * Concurrent callers share one read. Shortly before an entry expires (sooner for servers that
-   * were slow to answer) a read starts in the background; callers arriving after the expiry
-   * join that read instead of starting another.
-   */
+  /** The server's entry: cached, or from the read in flight for it, or read now. */
   async statusOf(server: ServerRecord): Promise<StatusEntry> {
     const key = serverStatusKey(server.id, server.generation);
     const ttlMs = this.config.cache.statusTtlSeconds * 1000;
-    if (ttlMs === 0) return this.reads.run(key, () => this.read(server, false));
-    const cached = await this.cache.get<StatusEntry>(key);
-    if (cached && ageOf(cached) < ttlMs) {
-      this.cacheCounts.hits += 1;
-      if (ttlMs - ageOf(cached) < refreshAhead(cached, ttlMs))
-        void this.refresh(server, key, ttlMs);
-      return cached;
-    }
-    this.cacheCounts.misses += 1;
-    return this.refresh(server, key, ttlMs);
-  }
-
-  private refresh(server: ServerRecord, key: string, ttlMs: number): Promise<StatusEntry> {
-    return this.reads.run(key, async () => {
-      const entry = await this.read(server, false);
-      await this.cache.set(key, entry, ttlMs).catch(() => undefined);
-      return entry;
-    });
+    let produced: StatusEntry | undefined;
+    const load = async (): Promise<StatusEntry> => (produced = await this.sharedRead(server, key));
+    const entry =
+      ttlMs === 0
+        ? await load()
+        : await this.cache.wrap(key, load, ttlMs, (value: StatusEntry) =>
+            refreshAhead(value, ttlMs),
+          );
+    if (entry === produced) this.metrics.miss('status');
+    else this.metrics.hit('status');
+    return entry;
   }
 
   /** Reads the server now, bypassing every cache (POST /servers/{name}/test and new servers). */
   async freshStatusOf(server: ServerRecord): Promise<StatusEntry> {
     const entry = await this.read(server, true);
-    await this.cache.set(
-      serverStatusKey(server.id, server.generation),
-      entry,
-      this.config.cache.statusTtlSeconds * 1000,
-    );
+    const ttlMs = this.config.cache.statusTtlSeconds * 1000;
+    if (ttlMs > 0)
+      await this.cache.set(serverStatusKey(server.id, server.generation), entry, ttlMs);
     return entry;
+  }
+
+  /**
+   * One read per server at a time, whoever asks: wrap() shares concurrent misses, and this also
+   * joins a miss to a background refresh still in flight (a slow server is read once, not twice).
+   */
+  private sharedRead(server: ServerRecord, key: string): Promise<StatusEntry> {
+    return coalesceAsync(`${this.instance}:${key}`, () => this.read(server, false));
   }
 
   private async read(server: ServerRecord, bypassCache: boolean): Promise<StatusEntry> {
     const started = Date.now();
-    const deadlineAt = started + this.config.targets.statusDeadlineMs;
+    const deadlineMs = this.config.targets.statusDeadlineMs;
     const directoryKey = `${server.id}@${server.generation}`;
     const known = this.dataDirectories.get(directoryKey);
     const early = known && hasSsh(server) ? this.disk.read(server, known, bypassCache) : undefined;
-    const pg = await withDeadline(this.postgres.read(server), deadlineAt - Date.now(), () =>
-      timedOut(this.config.targets.statusDeadlineMs),
-    );
+    const pg = await this.postgres.read(server, { deadlineMs });
     const directory = (pg.ok ? pg.row.data_directory : null) ?? known;
     if (pg.ok && pg.row.data_directory)
       this.dataDirectories.set(directoryKey, pg.row.data_directory);
@@ -109,7 +106,7 @@ export class ServerStatusService implements OnModuleInit, OnModuleDestroy {
       server,
       directory,
       directory === known ? early : undefined,
-      deadlineAt,
+      started + deadlineMs,
       bypassCache,
     );
     const entry = composeEntry(server, pg, disk, {
@@ -139,6 +136,7 @@ export class ServerStatusService implements OnModuleInit, OnModuleDestroy {
       };
     }
     const reading = early ?? this.disk.read(server, directory, bypassCache);
+    // The SSH read has its own deadline (SSH_TIMEOUT_MS) and caches what it finds later.
     return withDeadline(reading, deadlineAt - Date.now(), () => ({
       ok: false,
       failure: {
@@ -169,13 +167,4 @@ const REFRESH_MARGIN_MS = 1500;
 /** How long before expiry a background read starts: the last read's duration plus a margin. */
 export function refreshAhead(entry: StatusEntry, ttlMs: number): number {
   return Math.min(entry.response_ms + Math.min(REFRESH_MARGIN_MS, ttlMs * 0.3), ttlMs * 0.8);
-}
-
-/** Milliseconds since the entry's read finished. */
-export function ageOf(entry: StatusEntry, now = Date.now()): number {
-  return now - (Date.parse(entry.checked_at) + entry.response_ms);
-}
-
-function timedOut(ms: number): PgReading {
-  return { ok: false, failure: timeoutFailure({ timeoutMs: ms }) };
 }

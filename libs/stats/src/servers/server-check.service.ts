@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { PoolRegistry } from '#pool';
-import { hasSsh, ServerTargets, type ServerRecord } from '#servers';
+import { AppConfig } from '#config';
+import { hasSsh, type ServerRecord } from '#servers';
 import { DiskProbe, type DiskReading } from '../live/disk-probe.js';
-import { describePgFailure } from '../live/pg-failure.js';
 import { PostgresProbe, type PgReading } from '../live/postgres-probe.js';
 import { statusText } from '../live/status-entry.factory.js';
-import { connectionsByState, STATUS_SQL, type StatusRow } from '../live/status-query.js';
+import { STATUS_SQL, type StatusRow } from '../live/status-query.js';
 import type { PostgresCheckView, ServerCheckView, SshCheckView } from './server-check.dto.js';
 
 type CheckRow = StatusRow & { pg_monitor: boolean };
+
+const CHECK_SQL = `${STATUS_SQL}, pg_has_role('pg_monitor', 'member') as pg_monitor`;
 
 const HINTS: Record<string, string> = {
   authentication_failed:
@@ -26,10 +27,9 @@ const HINTS: Record<string, string> = {
 @Injectable()
 export class ServerCheckService {
   constructor(
-    private readonly pools: PoolRegistry,
-    private readonly targets: ServerTargets,
     private readonly postgres: PostgresProbe,
     private readonly disk: DiskProbe,
+    private readonly config: AppConfig,
   ) {}
 
   async check(server: ServerRecord): Promise<ServerCheckView> {
@@ -50,36 +50,18 @@ export class ServerCheckService {
     server: ServerRecord,
   ): Promise<{ reading: PgReading; view: PostgresCheckView }> {
     const started = Date.now();
-    try {
-      const result = await this.pools.withFreshConnection(this.targets.pg(server), (client) =>
-        client.query<CheckRow>(`${STATUS_SQL}, pg_has_role('pg_monitor', 'member') as pg_monitor`),
-      );
-      const row = result.rows[0];
-      if (!row) throw new Error('status query returned no row');
-      const hints = row.pg_monitor
-        ? []
-        : [
-            'The role is not in pg_monitor: other users’ queries and some columns stay hidden. GRANT pg_monitor TO <role>;',
-          ];
+    const reading = await this.postgres.readRow<CheckRow>(server, CHECK_SQL, {
+      fresh: true,
+      deadlineMs: this.config.targets.statusDeadlineMs,
+    });
+    const latency = Date.now() - started;
+    if (!reading.ok) {
+      const { failure } = reading;
       return {
-        reading: { ok: true, row: { ...row, connections: connectionsByState(row.connections) } },
-        view: {
-          ok: true,
-          latency_ms: Date.now() - started,
-          version: row.version,
-          pg_monitor: row.pg_monitor,
-          data_directory: row.data_directory,
-          error: null,
-          hints,
-        },
-      };
-    } catch (error) {
-      const failure = describePgFailure(error, this.postgres.context(server));
-      return {
-        reading: { ok: false, failure },
+        reading,
         view: {
           ok: false,
-          latency_ms: Date.now() - started,
+          latency_ms: latency,
           version: null,
           pg_monitor: null,
           data_directory: null,
@@ -88,6 +70,24 @@ export class ServerCheckService {
         },
       };
     }
+    const { row } = reading;
+    const hints = row.pg_monitor
+      ? []
+      : [
+          'The role is not in pg_monitor: other users’ queries and some columns stay hidden. GRANT pg_monitor TO <role>;',
+        ];
+    return {
+      reading,
+      view: {
+        ok: true,
+        latency_ms: latency,
+        version: row.version,
+        pg_monitor: row.pg_monitor,
+        data_directory: row.data_directory,
+        error: null,
+        hints,
+      },
+    };
   }
 
   private async checkSsh(

@@ -1,23 +1,16 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiAuth } from '#auth';
+import { Injectable } from '@nestjs/common';
 import { AppConfig } from '#config';
 import { StoreService } from '#store';
-import { CollectorStatusView, type CollectorServerView } from './collector-status.js';
+import type { CollectorServerView, CollectorStatusView } from './collector-status.js';
 
-/** GET /api/collector/status: the collector is honest about itself, whichever process runs it. */
-@ApiTags('service')
-@ApiAuth()
-@Controller('api/collector')
-export class CollectorStatusController {
+/** The collector is honest about itself, whichever process runs it: read from the store. */
+@Injectable()
+export class CollectorStatusService {
   constructor(
     private readonly store: StoreService,
     private readonly config: AppConfig,
   ) {}
 
-  @Get('status')
-  @ApiOperation({ summary: 'Per server: last successful sample, last error, lag' })
-  @ApiOkResponse({ type: CollectorStatusView })
   async status(): Promise<CollectorStatusView> {
     const rows = await this.store.db
       .selectFrom('servers')

@@ -1,3 +1,4 @@
+import { DeadlineExceededError, ResponseTooLargeError } from '#pool';
 import { SecretDecryptError } from '#secrets';
 
 /** Why PostgreSQL did not answer: a stable code, a short reason for `status`, and a sentence. */
@@ -130,6 +131,15 @@ export function timeoutFailure(context: Pick<PgFailureContext, 'timeoutMs'>): Pg
  * passed on: it may come from a hostile server, or name files of this machine.
  */
 export function describePgFailure(error: unknown, context: PgFailureContext): PgFailure {
+  if (error instanceof DeadlineExceededError)
+    return timeoutFailure({ timeoutMs: error.deadlineMs });
+  if (error instanceof ResponseTooLargeError) {
+    return failure(
+      'response_too_large',
+      'answer too large',
+      `the server sent more than ${error.limitBytes} bytes in one answer; pgmon cut the connection`,
+    );
+  }
   if (error instanceof SecretDecryptError) {
     return failure(
       'secret_unreadable',

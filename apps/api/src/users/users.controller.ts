@@ -7,13 +7,19 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { AuthUser } from './auth-user.js';
-import { ApiAuth } from './decorators/api-auth.decorator.js';
-import { CurrentUser } from './decorators/current-user.decorator.js';
-import { AuditActor, type RequestActor } from './decorators/request-actor.decorator.js';
-import { Roles } from './decorators/roles.decorator.js';
-import { CreateUserDto, MessageView, UpdateUserDto, UserView } from './dto/user.dto.js';
-import { UsersService } from './users/users.service.js';
+import {
+  ApiAuth,
+  AuditActor,
+  CreateUserDto,
+  CurrentUser,
+  MessageView,
+  Roles,
+  UpdateUserDto,
+  UsersService,
+  UserView,
+  type AuthUser,
+  type RequestActor,
+} from '#auth';
 
 @ApiTags('users')
 @ApiAuth()

@@ -9,8 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { ApiAuth } from '#auth';
 import { ServersService } from '#servers';
-import { ActivityQueryDto, ActivityView } from './activity.dto.js';
-import { ActivityService } from './activity.service.js';
+import { ActivityQueryDto, ActivityService, ActivityView } from '#stats';
 
 @ApiTags('monitoring')
 @ApiAuth()

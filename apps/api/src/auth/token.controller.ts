@@ -10,11 +10,14 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { Public } from './decorators/public.decorator.js';
-import { TokenRequestDto, TokenView } from './dto/token.dto.js';
-import { LocalAuthGuard } from './guards/local-auth.guard.js';
-import { TokenService } from './login/token.service.js';
-import type { UserRecord } from './users/user.record.js';
+import {
+  LocalAuthGuard,
+  Public,
+  TokenRequestDto,
+  TokenService,
+  TokenView,
+  type UserRecord,
+} from '#auth';
 
 @ApiTags('auth')
 @Controller()

@@ -21,19 +21,13 @@ import {
 } from '@nestjs/swagger';
 import { ApiAuth, AuditActor, MessageView, Roles, type RequestActor } from '#auth';
 import { CreateServerDto, ServersService, UpdateServerDto } from '#servers';
+import { ServerCheckService, ServerCheckView, ServerStatusService, StatusEntry } from '#stats';
 import {
   ServersListCacheInterceptor,
   SERVERS_LIST_TTL_MS,
-} from '../live/servers-list-cache.interceptor.js';
-import { ServerStatusService } from '../live/server-status.service.js';
-import { StatusEntry } from '../live/status-entry.js';
-import { ServerCheckView } from './server-check.dto.js';
-import { ServerCheckService } from './server-check.service.js';
+} from './servers-list-cache.interceptor.js';
 
-/**
- * The servers routes. They live here rather than in ServersModule because each one answers with
- * the server's live status entry, which needs the pools and SSH.
- */
+/** The servers routes: configuration changes answer with the server's live status entry. */
 @ApiTags('servers')
 @ApiAuth()
 @Controller('servers')

@@ -4,7 +4,7 @@ import { Reflector } from '@nestjs/core';
 import type { Cache } from 'cache-manager';
 import type { AuthUser } from '#auth';
 import { AppConfig } from '#config';
-import { serversListKey } from './cache-keys.js';
+import { serversListKey } from '#stats';
 
 /** How long the assembled list is reused; each server's entry has its own STATUS_CACHE_TTL. */
 export const SERVERS_LIST_TTL_MS = 1000;

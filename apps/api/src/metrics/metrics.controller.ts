@@ -3,12 +3,11 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from
 import { Registry } from 'prom-client';
 import { BEARER_SCHEME, Public } from '#auth';
 import { MetricsAuthGuard } from './metrics-auth.guard.js';
-import { MetricsService } from './metrics.service.js';
 
 @ApiTags('service')
 @Controller()
 export class MetricsController {
-  constructor(private readonly metrics: MetricsService) {}
+  constructor(private readonly registry: Registry) {}
 
   @Get('metrics')
   // Not the global guard: MetricsAuthGuard accepts METRICS_TOKEN besides user tokens.
@@ -20,6 +19,6 @@ export class MetricsController {
   @ApiOperation({ summary: 'Prometheus metrics (bearer: METRICS_TOKEN or a user token)' })
   @ApiOkResponse({ description: 'Prometheus text exposition format' })
   scrape(): Promise<string> {
-    return this.metrics.metrics();
+    return this.registry.metrics();
   }
 }

@@ -4,8 +4,9 @@ import { PoolModule } from '#pool';
 import { StoreModule } from '#store';
 import { HealthController } from './health.controller.js';
 
+/** GET /api/health (public): the store and the pool registry, checked for real. */
 @Module({
   imports: [TerminusModule.forRoot({ gracefulShutdownTimeoutMs: 0 }), StoreModule, PoolModule],
   controllers: [HealthController],
 })
-export class HealthModule {}
+export class HealthRoutesModule {}

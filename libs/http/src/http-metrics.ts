@@ -1,10 +1,12 @@
+import { Injectable } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { Histogram, type Registry } from 'prom-client';
+import { Histogram, Registry } from 'prom-client';
 
 /**
  * HTTP request durations by method, route pattern (never the raw URL: server names would make
- * the label set unbounded) and status.
+ * the label set unbounded) and status. createApi registers `middleware` before the routes.
  */
+@Injectable()
 export class HttpMetrics {
   private readonly durations: Histogram<'method' | 'route' | 'status'>;
 

@@ -12,9 +12,9 @@ import {
   DatabaseHistoryView,
   DatabaseSummaryView,
   HistoryQueryDto,
+  HistoryService,
   ServerHistoryView,
-} from './dto/history.dto.js';
-import { HistoryService } from './history.service.js';
+} from '#history';
 
 @ApiTags('history')
 @ApiAuth()

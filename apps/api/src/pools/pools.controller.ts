@@ -7,8 +7,7 @@ import {
   ApiExtraModels,
 } from '@nestjs/swagger';
 import { ApiAuth } from '#auth';
-import { PoolRegistry } from './pool-registry.js';
-import { PoolStatusView } from './pool-status.js';
+import { PoolRegistry, PoolStatusView } from '#pool';
 
 @ApiTags('service')
 @ApiAuth()

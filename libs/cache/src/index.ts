@@ -1,0 +1,3 @@
+export { AppCacheModule } from './cache.module.js';
+export { CacheMetrics } from './cache.metrics.js';
+export type { CacheName } from './cache.metrics.js';
