@@ -12,7 +12,7 @@ const MIB = 1024 * 1024;
 
 export const DEFAULT_FRAME_LIMITS: FrameLimits = {
   maxMessageBytes: 16 * MIB,
-  maxResponseBytes: 64 * MIB,
+  maxResponseBytes: 32 * MIB,
 };
 
 /** A seed stats_db's raw history over a long period is far larger than any status answer. */

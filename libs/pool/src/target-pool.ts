@@ -55,13 +55,19 @@ export class TargetPool {
     });
     this.acquired += 1;
     this.checkedOut += 1;
+    // pg-pool listens for errors of idle clients only; a checked-out client whose socket fails
+    // (cut by us, or by the server) would otherwise throw from its 'error' event. The query
+    // itself rejects with the same error, which is where it is handled.
+    client.on('error', ignore);
     try {
       const left = deadlineMs - (Date.now() - started);
       const result = await within(left, work(client), () => destroyClient(client));
+      client.off('error', ignore);
       client.release();
       return result;
     } catch (error) {
       const broken = isConnectionBroken(error) || error instanceof DeadlineExceededError;
+      client.off('error', ignore);
       client.release(broken ? asError(error) : undefined);
       throw error;
     } finally {
@@ -131,6 +137,8 @@ function sslOption(target: PgTarget): pg.PoolConfig['ssl'] {
   if (target.sslMode === 'require') return { rejectUnauthorized: false };
   return { rejectUnauthorized: true, servername: target.host };
 }
+
+function ignore(): void {}
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error('connection broken');
