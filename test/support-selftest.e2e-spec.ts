@@ -12,7 +12,13 @@ import { adminQuery, createDatabase, startCluster, stopCluster } from './support
 import { readTargets, type PgTarget, type SshUser } from './support/targets-info.js';
 
 const targets = readTargets();
-const clusters: PgTarget[] = [targets.pg.main, targets.pg.stats, targets.pg.volatile];
+const clusters: PgTarget[] = [
+  targets.pg.main,
+  targets.pg.stats,
+  targets.pg.volatile,
+  targets.pg.primary,
+  targets.pg.replica,
+];
 
 async function withMonitor<T>(
   t: PgTarget,
@@ -99,6 +105,68 @@ void describe('PostgreSQL clusters', () => {
       res.rows.map((r) => r.datname),
       ['appdb'],
     );
+  });
+});
+
+void describe('pg_stat_statements', () => {
+  const extension = (t: PgTarget) =>
+    adminQuery<{ installed: boolean; max: string; preload: string }>(
+      t,
+      `SELECT exists (select 1 from pg_extension where extname = 'pg_stat_statements') AS installed,
+              current_setting('pg_stat_statements.max') AS max,
+              current_setting('shared_preload_libraries') AS preload`,
+    ).then((res) => res.rows[0]);
+
+  void it('main and primary: preloaded and created in postgres, default max', async () => {
+    for (const t of [targets.pg.main, targets.pg.primary]) {
+      assert.deepEqual(await extension(t), {
+        installed: true,
+        max: '5000',
+        preload: 'pg_stat_statements',
+      });
+    }
+  });
+
+  void it('stats: created, max 100 (for eviction)', async () => {
+    assert.equal((await extension(targets.pg.stats))?.max, '100');
+    assert.equal((await extension(targets.pg.stats))?.installed, true);
+  });
+
+  void it('volatile: preloaded but not created (the missing case)', async () => {
+    assert.equal((await extension(targets.pg.volatile))?.installed, false);
+  });
+});
+
+void describe('replication', () => {
+  void it('replica: in recovery, streaming from primary through the slot', async () => {
+    const recovery = await adminQuery<{ r: boolean }>(
+      targets.pg.replica,
+      'SELECT pg_is_in_recovery() AS r',
+    );
+    assert.equal(recovery.rows[0]?.r, true);
+    const slots = await adminQuery<{ slot_name: string; active: boolean }>(
+      targets.pg.primary,
+      'SELECT slot_name, active FROM pg_replication_slots ORDER BY slot_name',
+    );
+    assert.deepEqual(slots.rows, [
+      { slot_name: targets.replication.slot, active: true },
+      { slot_name: targets.replication.unusedSlot, active: false },
+    ]);
+  });
+});
+
+void describe('redis', () => {
+  void it('answers PING with PONG on loopback', async () => {
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(targets.redis.port, '127.0.0.1');
+      socket.once('error', reject);
+      socket.once('data', (data) => {
+        socket.destroy();
+        resolve(data.toString('latin1'));
+      });
+      socket.write('PING\r\n');
+    });
+    assert.equal(reply, '+PONG\r\n');
   });
 });
 

@@ -8,7 +8,13 @@
 
 /** One real PostgreSQL cluster listening on 127.0.0.1. */
 export interface PgTarget {
-  name: 'main' | 'stats' | 'volatile';
+  /**
+   * main: pg_stat_statements created in `postgres`; stats: the seed's stats_db fixture and
+   * pg_stat_statements with `pg_stat_statements.max = 100` (eviction); volatile: may be
+   * stopped and started by tests, pg_stat_statements preloaded but not created (the "missing"
+   * case); primary: streams to `replica` through a slot, and holds an unused slot too.
+   */
+  name: 'main' | 'stats' | 'volatile' | 'primary' | 'replica';
   host: string;
   port: number;
   /** Superuser (`postgres`), password auth (scram-sha-256) over TCP. */
@@ -40,7 +46,18 @@ export interface SshUser {
 }
 
 export interface TestTargets {
-  pg: { main: PgTarget; stats: PgTarget; volatile: PgTarget };
+  pg: {
+    main: PgTarget;
+    stats: PgTarget;
+    volatile: PgTarget;
+    primary: PgTarget;
+    /** A hot standby of `primary` (same roles and passwords), streaming through a slot. */
+    replica: PgTarget;
+  };
+  /** Physical replication slots on `primary`: the replica's, and one nobody uses. */
+  replication: { slot: string; unusedSlot: string };
+  /** A real redis-server on loopback (no persistence), for tests of several replicas. */
+  redis: { port: number; url: string };
   /** A loopback port on which nothing listens (connecting gives ECONNREFUSED). */
   closedPort: number;
   /** A loopback port that accepts TCP connections and never sends a byte. */

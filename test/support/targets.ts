@@ -7,6 +7,7 @@
  * sshd has two dedicated OS users (pgmon_sshpw: password, pgmon_sshkey: keys). As a normal
  * user, everything runs as that user and only key authentication is available.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -32,7 +33,10 @@ const PG_OS_USER = 'postgres';
 const MONITOR_ROLE = 'pgmon_monitor';
 const SSH_PASSWORD_USER = 'pgmon_sshpw';
 const SSH_KEY_USER = 'pgmon_sshkey';
-const CLUSTER_NAMES = ['main', 'stats', 'volatile'] as const;
+const CLUSTER_NAMES = ['main', 'stats', 'volatile', 'primary'] as const;
+type ClusterName = (typeof CLUSTER_NAMES)[number];
+const REPLICA_SLOT = 'pgmon_replica_slot';
+const UNUSED_SLOT = 'pgmon_unused_slot';
 
 /**
  * The password of the SSH password user: random once per machine, then reused (kept in a
@@ -99,12 +103,26 @@ export async function startTargets(workDir: string): Promise<RunningTargets> {
     const root = isRoot();
     if (root) await chmod(workDir, 0o755);
     const binDir = await pgBinDir();
-    const [mainPort, statsPort, volatilePort, closedPort, sshPort] = await freePorts(5);
+    const [
+      mainPort,
+      statsPort,
+      volatilePort,
+      primaryPort,
+      replicaPort,
+      closedPort,
+      sshPort,
+      redisPort,
+    ] = await freePorts(8);
     const silent = await startSilentServer();
     cleanups.push({ what: 'silent TCP server', run: silent.close });
 
     const dayStart = statsFixtureDayStart();
-    const ports = { main: mainPort, stats: statsPort, volatile: volatilePort };
+    const ports = {
+      main: mainPort,
+      stats: statsPort,
+      volatile: volatilePort,
+      primary: primaryPort,
+    };
     const pgDir = path.join(workDir, 'pg');
     await mkdir(pgDir, { mode: 0o755 });
     await chmod(pgDir, 0o755);
@@ -116,18 +134,23 @@ export async function startTargets(workDir: string): Promise<RunningTargets> {
         startPgCluster({ name, port: ports[name], binDir, pgDir, dayStart, cleanups }),
       ),
       startSshd({ workDir, port: sshPort, cleanups }),
+      startRedis({ workDir, port: redisPort, cleanups }),
     ]);
     const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failures.length > 0) {
       throw new Error(failures.map((f) => (f.reason as Error).message).join('\n\n'));
     }
-    const [main, stats, volatile] = (results.slice(0, 3) as PromiseFulfilledResult<PgTarget>[]).map(
-      (r) => r.value,
-    );
-    const ssh = (results[3] as PromiseFulfilledResult<TestTargets['ssh']>).value;
+    const [main, stats, volatile, primary] = (
+      results.slice(0, 4) as PromiseFulfilledResult<PgTarget>[]
+    ).map((r) => r.value);
+    const ssh = (results[4] as PromiseFulfilledResult<TestTargets['ssh']>).value;
+    const redis = (results[5] as PromiseFulfilledResult<TestTargets['redis']>).value;
+    const replica = await startReplica({ primary, port: replicaPort, pgDir, cleanups });
 
     const info: TestTargets = {
-      pg: { main, stats, volatile },
+      pg: { main, stats, volatile, primary, replica },
+      replication: { slot: REPLICA_SLOT, unusedSlot: UNUSED_SLOT },
+      redis,
       closedPort,
       silentPort: silent.port,
       ssh,
@@ -190,7 +213,7 @@ async function startSilentServer(): Promise<{ port: number; close: () => Promise
 // PostgreSQL
 
 interface ClusterSpec {
-  name: PgTarget['name'];
+  name: ClusterName;
   port: number;
   binDir: string;
   pgDir: string;
@@ -290,6 +313,13 @@ async function startPgCluster(spec: ClusterSpec): Promise<PgTarget> {
       "timezone = 'UTC'",
       "log_timezone = 'UTC'",
       "lc_messages = 'C'",
+      "shared_preload_libraries = 'pg_stat_statements'",
+      "pg_stat_statements.track = 'all'",
+      'track_io_timing = on',
+      ...(name === 'stats' ? ['pg_stat_statements.max = 100'] : []),
+      ...(name === 'primary'
+        ? ['wal_level = replica', 'max_wal_senders = 10', 'max_replication_slots = 10']
+        : []),
       '',
     ].join('\n');
     await writeFile(path.join(dataDir, 'postgresql.conf'), conf, { flag: 'a' });
@@ -299,6 +329,7 @@ async function startPgCluster(spec: ClusterSpec): Promise<PgTarget> {
         '# pgmon test harness: trust on the unix socket, real password auth over TCP',
         'local all all trust',
         `host all all ${HOST}/32 scram-sha-256`,
+        ...(name === 'primary' ? [`host replication postgres ${HOST}/32 trust`] : []),
         '',
       ].join('\n'),
     );
@@ -320,6 +351,11 @@ async function startPgCluster(spec: ClusterSpec): Promise<PgTarget> {
       await client.query(`GRANT pg_monitor TO ${MONITOR_ROLE}`);
       await client.query('CREATE DATABASE appdb OWNER postgres');
       if (name === 'stats') await client.query('CREATE DATABASE stats_db OWNER postgres');
+      // In the database pgmon reads (postgres); volatile is the cluster without it.
+      if (name !== 'volatile') await client.query('CREATE EXTENSION pg_stat_statements');
+      if (name === 'primary') {
+        await client.query(`select pg_create_physical_replication_slot($1, true)`, [UNUSED_SLOT]);
+      }
     } finally {
       await client.end();
     }
@@ -338,6 +374,139 @@ async function startPgCluster(spec: ClusterSpec): Promise<PgTarget> {
     });
   }
   return target;
+}
+
+// ---------------------------------------------------------------------------------------------
+// replica
+
+interface ReplicaSpec {
+  primary: PgTarget;
+  port: number;
+  pgDir: string;
+  cleanups: Cleanup[];
+}
+
+/**
+ * A hot standby of `primary`, made with pg_basebackup over loopback through a new slot
+ * (`-C -S`), streaming with `-R`'s primary_conninfo. Returns once it replays.
+ */
+async function startReplica(spec: ReplicaSpec): Promise<PgTarget> {
+  const { primary, port } = spec;
+  const clusterDir = path.join(spec.pgDir, 'replica');
+  const target: PgTarget = {
+    ...primary,
+    name: 'replica',
+    port,
+    dataDir: path.join(clusterDir, 'data'),
+    socketDir: clusterDir,
+  };
+  await mkdir(clusterDir, { mode: 0o755 });
+  await chmod(clusterDir, 0o755);
+  if (primary.runAs) {
+    const pgUser = await lookupUser(primary.runAs);
+    if (pgUser) await chown(clusterDir, pgUser.uid, pgUser.gid);
+  }
+  const basebackup = await exec(
+    path.join(primary.binDir, 'pg_basebackup'),
+    ['-h', HOST, '-p', String(primary.port), '-U', primary.superuser, '-D', target.dataDir].concat([
+      '-R',
+      '-X',
+      'stream',
+      '-C',
+      '-S',
+      REPLICA_SLOT,
+      '--no-sync',
+      '--checkpoint=fast',
+    ]),
+    { runAs: primary.runAs, cwd: clusterDir, allowFailure: true, timeoutMs: 120_000 },
+  );
+  if (basebackup.code !== 0) {
+    throw new Error(`pg_basebackup for the replica failed: ${basebackup.stderr.trim()}`);
+  }
+  await writeFile(
+    path.join(target.dataDir, 'postgresql.conf'),
+    ['', '# pgmon test harness: the replica', `port = ${port}`]
+      .concat([`unix_socket_directories = '${clusterDir}'`, 'hot_standby = on', ''])
+      .join('\n'),
+    { flag: 'a' },
+  );
+  spec.cleanups.push({ what: 'PostgreSQL replica', run: () => stopCluster(target, 'immediate') });
+  await startCluster(target);
+  await waitForStreaming(primary);
+  return target;
+}
+
+/** Resolves once the replica's walreceiver holds the slot on the primary. */
+async function waitForStreaming(primary: PgTarget): Promise<void> {
+  const client = await superuserClient(primary);
+  try {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const res = await client.query<{ active: boolean }>(
+        'select active from pg_replication_slots where slot_name = $1',
+        [REPLICA_SLOT],
+      );
+      if (res.rows[0]?.active) return;
+      if (Date.now() > deadline) throw new Error('the replica did not start streaming in 30 s');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// redis
+
+interface RedisSpec {
+  workDir: string;
+  port: number;
+  cleanups: Cleanup[];
+}
+
+/** redis-server on loopback, in memory only; its own directory under workDir. */
+async function startRedis(spec: RedisSpec): Promise<TestTargets['redis']> {
+  const dir = path.join(spec.workDir, 'redis');
+  await mkdir(dir, { mode: 0o700 });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(spec.port), '--bind', HOST, '--save', '', '--appendonly', 'no'].concat([
+      '--dir',
+      dir,
+      '--protected-mode',
+      'yes',
+    ]),
+    { stdio: 'ignore', detached: true },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  spec.cleanups.push({
+    what: 'redis-server',
+    run: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  });
+  await waitForPort(spec.port, 10_000, 'redis-server');
+  return { port: spec.port, url: `redis://${HOST}:${spec.port}` };
+}
+
+/** Resolves once something accepts TCP connections on the loopback port. */
+async function waitForPort(port: number, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, HOST);
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline)
+      throw new Error(`${what} did not listen on ${port} in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -485,9 +654,9 @@ async function startSshd(spec: SshdSpec): Promise<TestTargets['ssh']> {
 
 /** For run.ts: a short description of where things listen. */
 export function describeTargets(info: TestTargets): string {
-  const pg = CLUSTER_NAMES.map((n) => `${n}:${info.pg[n].port}`).join(' ');
+  const pg = [...CLUSTER_NAMES, 'replica' as const].map((n) => `${n}:${info.pg[n].port}`).join(' ');
   return (
-    `pg ${pg}, sshd:${info.ssh.port}, closed:${info.closedPort}, silent:${info.silentPort}` +
+    `pg ${pg}, sshd:${info.ssh.port}, redis:${info.redis.port}, closed:${info.closedPort}, silent:${info.silentPort}` +
     (info.pg.main.runAs ? ` (postgres runs as ${info.pg.main.runAs})` : '') +
     (info.ssh.passwordUser ? '' : ' (no ssh password user: not root)')
   );
