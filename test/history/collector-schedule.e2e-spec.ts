@@ -156,6 +156,7 @@ describe('CollectorStatusController', () => {
           'next_due_at',
           'sample_lag_ms',
           'server',
+          'tasks',
         ]);
       }
     });

@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '#config';
 import { StoreService } from '#store';
-import type { CollectorServerView, CollectorStatusView } from './collector-status.js';
+import type {
+  CollectorServerView,
+  CollectorStatusView,
+  CollectorTaskView,
+} from './collector-status.js';
+import { TaskScheduler } from './tasks/task-scheduler.service.js';
 
 /** The collector is honest about itself, whichever process runs it: read from the store. */
 @Injectable()
@@ -9,6 +14,7 @@ export class CollectorStatusService {
   constructor(
     private readonly store: StoreService,
     private readonly config: AppConfig,
+    private readonly scheduler: TaskScheduler,
   ) {}
 
   async status(): Promise<CollectorStatusView> {
@@ -32,6 +38,7 @@ export class CollectorStatusService {
       .orderBy('servers.name')
       .execute();
     const staleAfter = 2 * this.config.collector.intervalSeconds * 1000;
+    const tasks = await this.taskViews();
     return {
       interval_seconds: this.config.collector.intervalSeconds,
       retention_days: this.config.collector.retentionDays,
@@ -57,9 +64,60 @@ export class CollectorStatusService {
             : null,
           databases: numberOrNull(row.databases),
           claimed_by: row.claimed_by ?? null,
+          tasks: tasks.get(row.name) ?? [],
         };
       }),
     };
+  }
+
+  /** The other tasks' state, per server name. */
+  private async taskViews(): Promise<Map<string, CollectorTaskView[]>> {
+    const rows = await this.store.db
+      .selectFrom('collector_tasks')
+      .innerJoin('servers', 'servers.id', 'collector_tasks.server_id')
+      .select([
+        'servers.name',
+        'collector_tasks.task',
+        'collector_tasks.last_success_at',
+        'collector_tasks.last_attempt_at',
+        'collector_tasks.next_due_at',
+        'collector_tasks.last_duration_ms',
+        'collector_tasks.consecutive_failures',
+        'collector_tasks.skipped_runs',
+        'collector_tasks.last_error_code',
+        'collector_tasks.last_error_message',
+        'collector_tasks.last_error_at',
+      ])
+      .orderBy('collector_tasks.task')
+      .execute();
+    const byServer = new Map<string, CollectorTaskView[]>();
+    const now = Date.now();
+    for (const row of rows) {
+      const lastSuccess = numberOrNull(row.last_success_at);
+      const intervalMs = this.scheduler.intervalOf(row.task);
+      const view: CollectorTaskView = {
+        task: row.task,
+        healthy:
+          !row.last_error_code &&
+          lastSuccess !== null &&
+          (intervalMs === undefined || now - lastSuccess < 2 * intervalMs + 5000),
+        last_success_at: iso(lastSuccess),
+        last_attempt_at: iso(numberOrNull(row.last_attempt_at)),
+        next_due_at: iso(numberOrNull(row.next_due_at)),
+        last_duration_ms: numberOrNull(row.last_duration_ms),
+        consecutive_failures: Number(row.consecutive_failures),
+        skipped_runs: Number(row.skipped_runs),
+        last_error: row.last_error_code
+          ? {
+              code: row.last_error_code,
+              message: row.last_error_message ?? '',
+              at: iso(numberOrNull(row.last_error_at)),
+            }
+          : null,
+      };
+      byServer.set(row.name, [...(byServer.get(row.name) ?? []), view]);
+    }
+    return byServer;
   }
 }
 

@@ -6,6 +6,23 @@ export class CollectorErrorView {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) at!: string | null;
 }
 
+/** One of the collector's other tasks on the server (statements, session samples, checks...). */
+export class CollectorTaskView {
+  @ApiProperty({ example: 'statements' }) task!: string;
+  @ApiProperty({ description: 'The last run succeeded and is less than two intervals old' })
+  healthy!: boolean;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) last_success_at!:
+    string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) last_attempt_at!:
+    string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) next_due_at!: string | null;
+  @ApiProperty({ nullable: true, type: Number }) last_duration_ms!: number | null;
+  @ApiProperty() consecutive_failures!: number;
+  @ApiProperty({ description: 'Slots skipped because a run was still going' })
+  skipped_runs!: number;
+  @ApiProperty({ type: CollectorErrorView, nullable: true }) last_error!: CollectorErrorView | null;
+}
+
 export class CollectorServerView {
   @ApiProperty({ example: 'production-db' }) server!: string;
   @ApiProperty({ description: 'The last sample succeeded and is less than two intervals old' })
@@ -31,6 +48,8 @@ export class CollectorServerView {
     description: 'Collector process that took the last sample',
   })
   claimed_by!: string | null;
+  @ApiProperty({ type: [CollectorTaskView], description: 'The other collector tasks' })
+  tasks!: CollectorTaskView[];
 }
 
 export class CollectorStatusView {

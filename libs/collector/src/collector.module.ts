@@ -9,9 +9,13 @@ import { CollectorService } from './collector.service.js';
 import { CollectorStatusService } from './collector-status.service.js';
 import { RetentionService } from './retention.service.js';
 import { ServerSampler } from './server-sampler.js';
+import { TaskScheduleRepository } from './tasks/task-schedule.repository.js';
+import { TaskScheduler } from './tasks/task-scheduler.service.js';
+import { TaskMetrics } from './tasks/task.metrics.js';
 
 /**
- * The history collector. It runs when COLLECTOR_ENABLED is true (the API's default; the
+ * The collector: history sampling (CollectorService) and the per-server tasks other features
+ * register with TaskScheduler. It runs when COLLECTOR_ENABLED is true (the API's default; the
  * separate apps/collector process forces it on); its status is readable either way.
  */
 @Module({
@@ -23,7 +27,10 @@ import { ServerSampler } from './server-sampler.js';
     CollectorStatusService,
     CollectorMetrics,
     RetentionService,
+    TaskScheduleRepository,
+    TaskScheduler,
+    TaskMetrics,
   ],
-  exports: [CollectorService, CollectorStatusService, RetentionService],
+  exports: [CollectorService, CollectorStatusService, RetentionService, TaskScheduler],
 })
 export class CollectorModule {}

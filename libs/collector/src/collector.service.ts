@@ -3,10 +3,10 @@ import { hostname } from 'node:os';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '#config';
 import { ServersService, type ServerRecord } from '#servers';
-import { describePgFailure, type PgFailure } from '#target-query';
+import { describePgFailure, TargetFailedError, type PgFailure } from '#target-query';
 import { CollectorMetrics } from './collector.metrics.js';
 import { CollectorRepository, type Claim } from './collector.repository.js';
-import { ServerSampler, StoreWriteError, TargetReadError } from './server-sampler.js';
+import { ServerSampler, StoreWriteError } from './server-sampler.js';
 
 /** How often the schedule is checked for due servers. */
 const TICK_MS = 1000;
@@ -87,7 +87,7 @@ export class CollectorService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private describeFailure(server: ServerRecord, error: unknown): PgFailure {
-    if (error instanceof TargetReadError) return error.failure;
+    if (error instanceof TargetFailedError) return error.failure;
     if (error instanceof StoreWriteError) {
       this.logger.error(`${server.name}: ${error.message}`);
       return {

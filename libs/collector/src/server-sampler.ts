@@ -4,7 +4,7 @@ import { AppConfig } from '#config';
 import { counterDeltas, mapCounters, zeroCounters } from '#history';
 import { hasSsh, type ServerRecord } from '#servers';
 import { DiskProbe } from '#stats';
-import { TargetQuery, type PgFailure } from '#target-query';
+import { TargetQuery } from '#target-query';
 import { CollectorRepository, type Claim, type NewSample } from './collector.repository.js';
 import {
   CREATION_TIME_SQL,
@@ -20,13 +20,6 @@ export class StoreWriteError extends Error {
       `writing the sample to the store failed: ${cause instanceof Error ? cause.message : String(cause)}`,
       { cause },
     );
-  }
-}
-
-/** The server could not be read; `failure` says why. */
-export class TargetReadError extends Error {
-  constructor(readonly failure: PgFailure) {
-    super(failure.message);
   }
 }
 
@@ -70,13 +63,11 @@ export class ServerSampler {
 
   private async read(server: ServerRecord, sizesDue: boolean): Promise<Reading> {
     const ts = Date.now();
-    const answer = await this.query.run(server, async (client) => {
+    return this.query.runOrThrow(server, async (client) => {
       const stats = await client.query<DatabaseStatsRow>(DATABASE_STATS_SQL);
       const sizes = sizesDue ? await this.readSizes(client, server) : null;
       return { ts, rows: stats.rows, sizes };
     });
-    if (!answer.ok) throw new TargetReadError(answer.failure);
-    return answer.value;
   }
 
   /**

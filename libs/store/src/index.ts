@@ -2,6 +2,7 @@ export { AuditLogService } from './audit-log.service.js';
 export type { AuditEntry } from './audit-log.service.js';
 export type {
   CollectorStateTable,
+  CollectorTasksTable,
   CounterColumns,
   Database,
   DbHourlyTable,

@@ -131,6 +131,25 @@ export interface CollectorStateTable {
   databases: number | null;
 }
 
+/** One per-server task of the collector (statements, session samples, checks, ...). */
+export interface CollectorTasksTable {
+  server_id: number;
+  task: string;
+  next_due_at: number;
+  /** Set while a run holds the slot (a lease: another collector takes over after it). */
+  running_until: number | null;
+  claimed_by: string | null;
+  last_attempt_at: number | null;
+  last_success_at: number | null;
+  last_duration_ms: number | null;
+  last_error_code: string | null;
+  last_error_message: string | null;
+  last_error_at: number | null;
+  consecutive_failures: number;
+  /** Slots that passed while a run was still going (skipped, never stacked). */
+  skipped_runs: number;
+}
+
 export interface Database {
   users: UsersTable;
   audit_log: AuditLogTable;
@@ -140,6 +159,7 @@ export interface Database {
   db_hourly: DbHourlyTable;
   server_disk_samples: ServerDiskSamplesTable;
   collector_state: CollectorStateTable;
+  collector_tasks: CollectorTasksTable;
 }
 
 export type StoreDialect = 'sqlite' | 'postgres';

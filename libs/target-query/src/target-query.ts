@@ -23,6 +23,13 @@ export interface TargetCallOptions {
   deadlineMs?: number;
 }
 
+/** The server could not be read; `failure` says why (for work that must throw, e.g. tasks). */
+export class TargetFailedError extends Error {
+  constructor(readonly failure: PgFailure) {
+    super(failure.message);
+  }
+}
+
 /** What asking a server gave: the value, or why there is none (never an exception). */
 export type TargetAnswer<T> = { ok: true; value: T } | { ok: false; failure: PgFailure };
 
@@ -84,6 +91,17 @@ export class TargetQuery implements OnModuleInit, OnModuleDestroy {
     options: TargetCallOptions = {},
   ): Promise<TargetAnswer<R[]>> {
     return this.run(server, async (client) => (await client.query<R>(text, values)).rows, options);
+  }
+
+  /** Like run(), for the collector's tasks: a failure is thrown as TargetFailedError. */
+  async runOrThrow<T>(
+    server: ServerRecord,
+    work: (client: ClientBase) => Promise<T>,
+    options: TargetCallOptions = {},
+  ): Promise<T> {
+    const answer = await this.run(server, work, options);
+    if (answer.ok) return answer.value;
+    throw new TargetFailedError(answer.failure);
   }
 
   /** Like run(), for routes: a failure becomes 504 (timeout) or 502 with the failure's words. */
