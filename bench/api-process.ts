@@ -17,6 +17,8 @@ export interface ApiProcess {
   dataDir: string;
   /** CPU time (user + system) the pgmon process has used so far, in ms (Linux /proc). */
   cpuMs(): number;
+  /** Resident memory of the pgmon process now, in MB (Linux /proc). */
+  rssMb(): number;
   /** SIGTERM, wait for exit; the data dir is kept for a restart (see removeDataDir). */
   stop(): Promise<void>;
   removeDataDir(): void;
@@ -27,6 +29,7 @@ export async function startApiProcess(
   env: Record<string, string>,
   port: number,
   dataDir = mkdtempSync(join(tmpdir(), 'pgmon-bench-')),
+  output: 'inherit' | 'ignore' = 'inherit',
 ): Promise<ApiProcess> {
   const child = spawn(process.execPath, ['dist/apps/api/src/main.js'], {
     env: {
@@ -40,7 +43,7 @@ export async function startApiProcess(
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'WARNING',
       ...env,
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', output, 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
   await waitForHealth(url, child);
@@ -61,6 +64,7 @@ export async function startApiProcess(
     call,
     dataDir,
     cpuMs: () => processCpuMs(child.pid ?? 0),
+    rssMb: () => processRssMb(child.pid ?? 0),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
@@ -77,6 +81,12 @@ export async function startApiProcess(
 function processCpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** VmRSS of a process from /proc/<pid>/status, in MB. */
+function processRssMb(pid: number): number {
+  const line = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(line?.[1] ?? 0) / 1024;
 }
 
 async function waitForHealth(url: string, child: ChildProcess): Promise<void> {

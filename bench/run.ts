@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { startTargets } from '../test/support/targets.js';
 import { collectorBench } from './collector.bench.js';
 import { historyBench } from './history.bench.js';
+import { hotpathBench, soakBench } from './hotpath.bench.js';
 import { statusBench } from './status.bench.js';
 
 const SECTIONS: Record<
@@ -16,13 +17,19 @@ const SECTIONS: Record<
   (targets: Awaited<ReturnType<typeof startTargets>>['info'], port: number) => Promise<unknown>
 > = {
   status: statusBench,
+  hotpath: hotpathBench,
   history: historyBench,
   collector: collectorBench,
+  // Ten minutes: only when asked for (`npm run bench -- soak`).
+  soak: soakBench,
 };
+
+/** Sections run when none is named. */
+const DEFAULT_SECTIONS = ['status', 'hotpath', 'history', 'collector'];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
-  const names = wanted.length > 0 ? wanted : Object.keys(SECTIONS);
+  const names = wanted.length > 0 ? wanted : DEFAULT_SECTIONS;
   const targets = await startTargets(mkdtempSync(join(tmpdir(), 'pgmon-bench-targets-')));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void targets.stop().finally(() => process.exit(130)));

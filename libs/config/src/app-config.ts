@@ -66,7 +66,12 @@ export class AppConfig {
     },
     readonly encryption: { current: EncryptionKey; previous: EncryptionKey[] },
     readonly log: { level: SeedLogLevel; nestLevels: LogLevel[]; format: 'text' | 'json' },
-    readonly cache: { statusTtlSeconds: number; sshTtlSeconds: number },
+    readonly cache: {
+      statusTtlSeconds: number;
+      sshTtlSeconds: number;
+      /** Shared cache, locks and invalidations for several replicas; undefined: in-process. */
+      redisUrl: string | undefined;
+    },
     readonly collector: CollectorSettings,
     readonly targets: TargetLimits,
     /** Key files written on this boot (so the operator can be told once). */
@@ -106,7 +111,11 @@ export function buildAppConfig(env: Env): AppConfig {
       ),
     },
     { level, nestLevels: nestLogLevels(env.LOG_LEVEL), format: env.LOG_FORMAT },
-    { statusTtlSeconds: env.STATUS_CACHE_TTL, sshTtlSeconds: env.SSH_CACHE_TTL },
+    {
+      statusTtlSeconds: env.STATUS_CACHE_TTL,
+      sshTtlSeconds: env.SSH_CACHE_TTL,
+      redisUrl: env.REDIS_URL,
+    },
     {
       enabled: ['true', '1', 'yes'].includes(env.COLLECTOR_ENABLED),
       intervalSeconds: env.COLLECT_INTERVAL,

@@ -72,6 +72,9 @@ export const envSchema = z.object({
   JWT_EXPIRE_MINUTES: integer(60, 1, 7 * 24 * 60),
   LOGIN_MAX_FAILURES: integer(5, 1, 1000),
   LOGIN_FAILURE_WINDOW: integer(900, 1, 86400),
+  REDIS_URL: optionalText.refine((value) => value === undefined || /^rediss?:\/\/.+/.test(value), {
+    error: 'must be a redis:// or rediss:// URL',
+  }),
   STATUS_CACHE_TTL: integer(5, 0, 3600),
   SSH_CACHE_TTL: integer(30, 0, 86400),
   COLLECT_INTERVAL: integer(60, 5, 86400),

@@ -3,7 +3,7 @@ import { coalesceAsync } from '@cacheable/utils';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
-import { CacheMetrics } from '#cache';
+import { CacheMetrics, SharedReads } from '#cache';
 import { AppConfig } from '#config';
 import { readDiskUsage } from './disk-usage.js';
 import {
@@ -21,6 +21,8 @@ export const DEFAULT_SSH_TIMEOUT_MS = 5000;
 const MAX_SSH_TIMEOUT_MS = 10 * 60_000;
 /** A failure is remembered this long (at most the TTL): a dead host is not hammered. */
 const FAILURE_TTL_MS = 5000;
+/** How much longer than a read's deadline another replica waits for it. */
+const LOCK_MARGIN_MS = 1000;
 /** How long a shutdown waits for sessions to go away after destroying them. */
 const SHUTDOWN_WAIT_MS = 2000;
 
@@ -46,6 +48,7 @@ export class SshService implements OnApplicationShutdown {
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
     private readonly metrics: CacheMetrics,
+    private readonly shared: SharedReads,
     config: AppConfig,
   ) {
     this.ttlMs = config.cache.sshTtlSeconds * 1000;
@@ -74,10 +77,15 @@ export class SshService implements OnApplicationShutdown {
       return settleOutcome(outcome, false);
     }
     let produced: DiskUsageOutcome | undefined;
-    const outcome = await this.cache.wrap(
-      key,
-      async () => (produced = await read()),
-      (value: DiskUsageOutcome) => this.ttlFor(value),
+    const load = async (): Promise<DiskUsageOutcome> =>
+      (produced = await this.shared.load(
+        key,
+        (value: DiskUsageOutcome) => this.expiresIn(value) > 0,
+        read,
+        timeoutMs + LOCK_MARGIN_MS,
+      ));
+    const outcome = await this.cache.wrap(key, load, (value: DiskUsageOutcome) =>
+      Math.max(1, this.expiresIn(value)),
     );
     const cached = outcome !== produced;
     if (cached) this.metrics.hit('ssh');
@@ -115,6 +123,11 @@ export class SshService implements OnApplicationShutdown {
   /** How long an outcome is reused: a failure at most FAILURE_TTL_MS, so recovery shows soon. */
   private ttlFor(outcome: DiskUsageOutcome): number {
     return outcome.ok ? this.ttlMs : Math.min(FAILURE_TTL_MS, this.ttlMs);
+  }
+
+  /** Milliseconds until the outcome expires, counted from when it was read (in any replica). */
+  private expiresIn(outcome: DiskUsageOutcome): number {
+    return outcome.checkedAt + this.ttlFor(outcome) - Date.now();
   }
 
   private logFailure(target: SshTarget, error: SshError): void {

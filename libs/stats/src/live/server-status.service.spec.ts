@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { refreshAhead } from './server-status.service.js';
+import { expiresIn, refreshAhead } from './server-status.service.js';
 import type { StatusEntry } from './status-entry.js';
 
 function entry(checkedAt: string, responseMs: number): StatusEntry {
@@ -19,5 +19,18 @@ describe('refreshAhead', () => {
 
   it('caps the margin at 30 % of the TTL, so a short TTL is not refreshed far ahead', () => {
     assert.equal(refreshAhead(entry('2025-01-01T00:00:00Z', 10), 1000), 310);
+  });
+});
+
+describe('expiresIn', () => {
+  it('returns the TTL counted from the end of the read (start plus duration)', () => {
+    const start = Date.parse('2025-01-01T00:00:00Z');
+    assert.equal(expiresIn(entry('2025-01-01T00:00:00.000Z', 300), 5000, start + 1300), 4000);
+    assert.equal(expiresIn(entry('2025-01-01T00:00:00.000Z', 0), 5000, start), 5000);
+  });
+
+  it('returns a negative value for an entry past its TTL', () => {
+    const start = Date.parse('2025-01-01T00:00:00Z');
+    assert.equal(expiresIn(entry('2025-01-01T00:00:00.000Z', 500), 1000, start + 2000), -500);
   });
 });

@@ -5,7 +5,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nest
 import type { Cache } from 'cache-manager';
 import type { Subscription } from 'rxjs';
 import { ROLES } from '#auth';
-import { CacheMetrics } from '#cache';
+import { CacheMetrics, SharedReads } from '#cache';
 import { AppConfig } from '#config';
 import { hasSsh, ServersService, type ServerRecord } from '#servers';
 import { serversListKey, serverStatusKey } from './cache-keys.js';
@@ -38,6 +38,7 @@ export class ServerStatusService implements OnModuleInit, OnModuleDestroy {
     private readonly disk: DiskProbe,
     private readonly config: AppConfig,
     private readonly metrics: CacheMetrics,
+    private readonly shared: SharedReads,
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
   ) {}
 
@@ -58,20 +59,34 @@ export class ServerStatusService implements OnModuleInit, OnModuleDestroy {
     return Promise.all(servers.map((server) => this.statusOf(server)));
   }
 
-  /** The server's entry: cached, or from the read in flight for it, or read now. */
+  /**
+   * The server's entry: cached, or from the read in flight for it (here or, with Redis, in
+   * another replica), or read now. An entry lives STATUS_CACHE_TTL from the end of its read,
+   * wherever it was read; it is read again in the background shortly before it expires.
+   */
   async statusOf(server: ServerRecord): Promise<StatusEntry> {
     const key = serverStatusKey(server.id, server.generation);
     const ttlMs = this.config.cache.statusTtlSeconds * 1000;
     let produced: StatusEntry | undefined;
-    const load = async (): Promise<StatusEntry> => (produced = await this.sharedRead(server, key));
+    const read = () => this.sharedRead(server, key);
+    const load = async (): Promise<StatusEntry> =>
+      (produced = await this.shared.load(
+        key,
+        (value: StatusEntry) => expiresIn(value, ttlMs) > refreshAhead(value, ttlMs),
+        read,
+        this.config.targets.statusDeadlineMs + LOCK_MARGIN_MS,
+      ));
     const entry =
       ttlMs === 0
-        ? await load()
-        : await this.cache.wrap(key, load, ttlMs, (value: StatusEntry) =>
-            refreshAhead(value, ttlMs),
+        ? await read()
+        : await this.cache.wrap(
+            key,
+            load,
+            (value: StatusEntry) => Math.max(1, expiresIn(value, ttlMs)),
+            (value: StatusEntry) => refreshAhead(value, ttlMs),
           );
-    if (entry === produced) this.metrics.miss('status');
-    else this.metrics.hit('status');
+    if (ttlMs > 0 && entry !== produced) this.metrics.hit('status');
+    else this.metrics.miss('status');
     return entry;
   }
 
@@ -158,11 +173,19 @@ export class ServerStatusService implements OnModuleInit, OnModuleDestroy {
   }
 }
 
+/** How much longer than a read's deadline another replica waits for it. */
+const LOCK_MARGIN_MS = 1000;
+
 /**
  * Margin added to the last read's duration when deciding to refresh ahead of expiry: covers the
  * one second the assembled list is reused, during which nobody asks for the entry.
  */
 const REFRESH_MARGIN_MS = 1500;
+
+/** Milliseconds until the entry expires: TTL counted from the end of its read. */
+export function expiresIn(entry: StatusEntry, ttlMs: number, now = Date.now()): number {
+  return Date.parse(entry.checked_at) + entry.response_ms + ttlMs - now;
+}
 
 /** How long before expiry a background read starts: the last read's duration plus a margin. */
 export function refreshAhead(entry: StatusEntry, ttlMs: number): number {

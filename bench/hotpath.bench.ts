@@ -1,0 +1,152 @@
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestTargets } from '../test/support/targets-info.js';
+import { startApiProcess, type ApiProcess } from './api-process.js';
+import { round } from './measure.js';
+import { wrk, type WrkResult } from './wrk.js';
+
+const CLIENTS = 100;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+
+interface Pair {
+  pgmon: WrkResult;
+  bare: WrkResult;
+  /** pgmon's requests/s as a share of the bare server's, same bytes, same run. */
+  ratio: number;
+}
+
+/**
+ * Issue 9's figures: cached GET /servers (3 and 20 servers) and GET /api/health under 100
+ * keep-alive clients (wrk -t2), each next to a bare node:http server returning the same bytes,
+ * with pgmon as it runs by default (INFO access log, request ids, metrics, collector on).
+ */
+export async function hotpathBench(targets: TestTargets, port: number): Promise<unknown> {
+  const api = await startApiProcess({ LOG_LEVEL: 'INFO' }, port, undefined, 'ignore');
+  try {
+    const idleRssMb = await settledRssMb(api);
+    await registerServers(api, targets, 3);
+    const servers3 = await pair(api, '/servers', port + 1);
+    const health = await pair(api, '/api/health', port + 1);
+    await registerServers(api, targets, 20);
+    const servers20 = await pair(api, '/servers', port + 1);
+    return {
+      clients: CLIENTS,
+      seconds: SECONDS,
+      idle_rss_mb: idleRssMb,
+      get_servers_3: servers3,
+      get_servers_20: servers20,
+      get_api_health: health,
+      rss_after_mb: round(api.rssMb(), 1),
+    };
+  } finally {
+    await api.stop();
+    api.removeDataDir();
+  }
+}
+
+/**
+ * Ten minutes of 100 clients on GET /servers with 20 servers; RSS each minute (issue 9's goal:
+ * below 250 MB and not growing between minute 5 and minute 10).
+ */
+export async function soakBench(targets: TestTargets, port: number): Promise<unknown> {
+  const api = await startApiProcess({ LOG_LEVEL: 'INFO' }, port, undefined, 'ignore');
+  try {
+    await registerServers(api, targets, 20);
+    const minutes = Number(process.env.BENCH_SOAK_MINUTES ?? 10);
+    const rss: number[] = [];
+    const loads: WrkResult[] = [];
+    for (let minute = 1; minute <= minutes; minute++) {
+      loads.push(
+        await wrk(`${api.url}/servers`, { connections: CLIENTS, seconds: 60, token: api.token }),
+      );
+      rss.push(round(api.rssMb(), 1));
+    }
+    return {
+      rss_mb_by_minute: rss,
+      requests_per_second_by_minute: loads.map((l) => l.requestsPerSecond),
+      p99_ms_by_minute: loads.map((l) => l.p99Ms),
+      timeouts: loads.reduce((sum, l) => sum + l.timeouts, 0),
+      errors: loads.reduce((sum, l) => sum + l.errors + l.non2xx, 0),
+    };
+  } finally {
+    await api.stop();
+    api.removeDataDir();
+  }
+}
+
+/** wrk on pgmon's path, then on a bare server answering pgmon's bytes for that path. */
+async function pair(api: ApiProcess, path: string, barePort: number): Promise<Pair> {
+  // Warm: caches filled (status TTL 5 s is refreshed in the background under load).
+  await wrk(`${api.url}${path}`, { connections: 10, seconds: 2, token: api.token });
+  const pgmon = await wrk(`${api.url}${path}`, {
+    connections: CLIENTS,
+    seconds: SECONDS,
+    token: api.token,
+  });
+  const body = await (
+    await fetch(`${api.url}${path}`, { headers: { Authorization: `Bearer ${api.token}` } })
+  ).arrayBuffer();
+  const bare = await withBareServer(Buffer.from(body), barePort, (url) =>
+    wrk(url, { connections: CLIENTS, seconds: SECONDS }),
+  );
+  return {
+    pgmon,
+    bare,
+    ratio: round(pgmon.requestsPerSecond / Math.max(1, bare.requestsPerSecond), 3),
+  };
+}
+
+async function withBareServer<T>(
+  body: Buffer,
+  port: number,
+  work: (url: string) => Promise<T>,
+): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'pgmon-bare-'));
+  const file = join(dir, 'body.json');
+  writeFileSync(file, body);
+  const child = fork(join(import.meta.dirname, 'bare-server.js'), [String(port), file], {
+    stdio: 'ignore',
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.once('message', () => resolve());
+      child.once('exit', (code) => reject(new Error(`bare server exited ${code}`)));
+    });
+    return await work(`http://127.0.0.1:${port}/`);
+  } finally {
+    child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** RSS once the process has been idle for a few seconds after start. */
+async function settledRssMb(api: ApiProcess): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, 5000));
+  return round(api.rssMb(), 1);
+}
+
+async function registerServers(
+  api: ApiProcess,
+  targets: TestTargets,
+  total: number,
+): Promise<void> {
+  const existing = await api.call<{ name: string }[]>('GET', '/servers');
+  const clusters = [targets.pg.main, targets.pg.stats, targets.pg.primary];
+  for (let i = existing.length; i < total; i++) {
+    const cluster = clusters[i % clusters.length] ?? targets.pg.main;
+    await api.call('POST', '/servers', {
+      name: `hot-${String(i).padStart(2, '0')}`,
+      host: '127.0.0.1',
+      port: cluster.port,
+      user: cluster.monitorUser,
+      password: cluster.monitorPassword,
+      ...(i % 2 === 1 && {
+        ssh_user: targets.ssh.keyUser.login,
+        ssh_port: targets.ssh.port,
+        ssh_private_key: targets.ssh.keyUser.privateKey,
+      }),
+    });
+  }
+}
