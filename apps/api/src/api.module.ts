@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { AuthModule } from '#auth';
 import { AppCacheModule } from '#cache';
 import { CollectorModule } from '#collector';
@@ -7,6 +8,7 @@ import { HttpPipelineModule } from '#http';
 import { MetricsModule } from '#metrics';
 import { StoreModule } from '#store';
 import { ActivityRoutesModule } from './activity/activity-routes.module.js';
+import { ApiAliases } from './api-aliases.js';
 import { AuthRoutesModule } from './auth/auth-routes.module.js';
 import { CollectorRoutesModule } from './collector/collector-routes.module.js';
 import { HealthRoutesModule } from './health/health-routes.module.js';
@@ -43,7 +45,9 @@ export class ApiModule {
         PoolsRoutesModule,
         MetricsRoutesModule,
         HealthRoutesModule,
+        DiscoveryModule,
       ],
+      providers: [ApiAliases],
     };
   }
 }

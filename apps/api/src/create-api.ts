@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { AppConfig, type AppConfigModuleOptions } from '#config';
 import { HttpMetrics, RequestLogMiddleware } from '#http';
 import { createAppLogger } from '#logging';
+import { ApiAliases } from './api-aliases.js';
 import { ApiModule } from './api.module.js';
 import { setupOpenApi } from './openapi.js';
 
@@ -29,6 +30,7 @@ export async function createApi(
   const requestLog = new RequestLogMiddleware();
   app.use(requestLog.use.bind(requestLog));
   app.use(app.get(HttpMetrics).middleware);
+  app.use(app.get(ApiAliases).middleware);
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.set('trust proxy', config.http.trustProxy);

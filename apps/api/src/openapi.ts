@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { BEARER_SCHEME, PASSWORD_FLOW_SCHEME } from '#auth';
 import { PGMON_VERSION } from '#config';
+import { API_PREFIX } from './api-aliases.js';
 
 /** Swagger UI at /docs and the OpenAPI document at /openapi.json (FastAPI's paths). */
 export function setupOpenApi(app: INestApplication): void {
@@ -10,9 +11,12 @@ export function setupOpenApi(app: INestApplication): void {
     new DocumentBuilder()
       .setTitle('pgmon')
       .setDescription(
-        'PostgreSQL fleet monitoring API. Log in with "Authorize" (username and password), then "Try it out".',
+        'PostgreSQL fleet monitoring API. Log in with "Authorize" (username and password), then "Try it out". ' +
+          `Every path is also served under ${API_PREFIX} (same handler, same roles), for the upstream project's web UI: pick the "${API_PREFIX}" server above.`,
       )
       .setVersion(PGMON_VERSION)
+      .addServer('/', 'Seed paths')
+      .addServer(API_PREFIX, `The same routes under ${API_PREFIX} (upstream clients)`)
       .addOAuth2(
         { type: 'oauth2', flows: { password: { tokenUrl: '/token', scopes: {} } } },
         PASSWORD_FLOW_SCHEME,
@@ -20,10 +24,21 @@ export function setupOpenApi(app: INestApplication): void {
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_SCHEME)
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, {
+  SwaggerModule.setup('docs', app, withNativeApiPaths(document), {
     jsonDocumentUrl: 'openapi.json',
     yamlDocumentUrl: 'openapi.yaml',
     customSiteTitle: 'pgmon API',
     swaggerOptions: { persistAuthorization: true },
   });
+}
+
+/**
+ * Paths that live under /api already are served only as they are: they get a server of their
+ * own (the root), so neither server doubles their prefix.
+ */
+function withNativeApiPaths(document: OpenAPIObject): OpenAPIObject {
+  for (const [path, item] of Object.entries(document.paths)) {
+    if (path.startsWith(`${API_PREFIX}/`)) item.servers = [{ url: '/' }];
+  }
+  return document;
 }
