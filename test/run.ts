@@ -8,6 +8,9 @@
  *    *.e2e-spec.js / *.spec.js under dist/test (except dist/test/support). Arguments keep only
  *    the files whose path (relative to dist/, or the matching .ts source path) contains one of
  *    them.
+ *    Files named *.docker.e2e-spec.ts build images and run containers: minutes of both CPUs, so
+ *    they run after the others, one at a time, with a longer timeout, and the timing-sensitive
+ *    tests never share the machine with a Docker build.
  * 3. Always tears the targets down (also on failure, SIGINT and SIGTERM), then prints as its
  *    very last line `N passed, N failed` (`, N skipped` when some were skipped).
  *
@@ -32,6 +35,8 @@ import {
 } from './support/targets.js';
 
 const FILE_TIMEOUT_MS = 5 * 60_000;
+const DOCKER_FILE_TIMEOUT_MS = 20 * 60_000;
+const DOCKER_FILE = /\.docker\.e2e-spec\.js$/;
 const distDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 interface Counts {
@@ -117,6 +122,8 @@ function count(event: TestEvent, counts: Counts): void {
   const isSuite = data.details.type === 'suite';
   const isFile = data.nesting === 0 && data.file !== undefined && data.name === data.file;
   if (event.type === 'test:pass') {
+    // A skipped suite (describe with skip) counts once: its tests are not reported.
+    if (isSuite && data.skip !== undefined) counts.skipped++;
     if (isSuite || isFile) return;
     if (data.skip !== undefined || data.todo !== undefined) counts.skipped++;
     else counts.passed++;
@@ -131,12 +138,25 @@ function count(event: TestEvent, counts: Counts): void {
 }
 
 async function runTests(files: string[], signal: AbortSignal, counts: Counts): Promise<void> {
-  const stream = run({
-    files,
-    concurrency: os.availableParallelism(),
-    timeout: FILE_TIMEOUT_MS,
-    signal,
-  });
+  const docker = files.filter((file) => DOCKER_FILE.test(file));
+  const others = files.filter((file) => !DOCKER_FILE.test(file));
+  if (others.length > 0) {
+    await runPhase(
+      { files: others, concurrency: os.availableParallelism(), timeout: FILE_TIMEOUT_MS, signal },
+      counts,
+    );
+  }
+  if (docker.length > 0 && !signal.aborted) {
+    say(`Docker test file(s), one at a time: ${docker.length}`);
+    await runPhase(
+      { files: docker, concurrency: 1, timeout: DOCKER_FILE_TIMEOUT_MS, signal },
+      counts,
+    );
+  }
+}
+
+async function runPhase(options: Parameters<typeof run>[0], counts: Counts): Promise<void> {
+  const stream = run(options);
   const reporter = new spec();
   reporter.pipe(process.stdout, { end: false });
   const reported = finished(reporter);

@@ -12,7 +12,7 @@ import { after, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { envSchema } from '#config';
 import { tempDir } from '../support/processes.js';
-import { ROOT, assertExit, repoFile, run, secret } from './helpers.js';
+import { ROOT, SECRET_NAME, assertExit, repoFile, run, secret } from './helpers.js';
 
 type Env = Record<string, string>;
 
@@ -25,7 +25,8 @@ interface Service {
   environment?: Env;
   volumes?: string[];
   depends_on?: Record<string, { condition: string }>;
-  healthcheck?: { test: string[] };
+  healthcheck?: { test?: string[]; disable?: boolean };
+  tmpfs?: string[];
   restart?: string;
 }
 
@@ -37,7 +38,6 @@ interface ComposeFile {
 /** Names pgmon reads besides envSchema: the registration file's ${VAR} references. */
 const REGISTRATION_VARIABLES = ['TARGET_MONITOR_PASSWORD', 'TARGET_SSH_PASSWORD'];
 const SCHEMA_VARIABLES = Object.keys(envSchema.shape);
-const SECRET_NAME = /PASSWORD|SECRET|_KEY$|TOKEN/;
 const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}/g;
 
 const compose = parse(repoFile('docker-compose.yml'), { merge: true }) as ComposeFile;
@@ -70,16 +70,13 @@ function interpolate(text: string, env: Env): string {
   });
 }
 
-/** NAME=value lines of .env.example (inline comments removed). */
+/** NAME=value lines of .env.example, values as Compose reads them (a `#` is part of a value). */
 function envExample(): Env {
   const entries = repoFile('.env.example')
     .split('\n')
     .map((line) => /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line.trim()))
     .filter((match): match is RegExpExecArray => match !== null)
-    .map((match): [string, string] => [
-      match[1] ?? '',
-      (match[2] ?? '').replace(/\s+#.*$/, '').trim(),
-    ]);
+    .map((match): [string, string] => [match[1] ?? '', (match[2] ?? '').trim()]);
   return Object.fromEntries(entries);
 }
 
@@ -366,7 +363,78 @@ describe('docker-compose.collector.yml', () => {
   });
 });
 
+describe('.env.example', () => {
+  it('keeps comments on their own lines: Compose reads `KEY=value # text` as the value', () => {
+    for (const [name, value] of Object.entries(envExample())) {
+      assert.ok(!value.includes('#'), `${name}=${value}`);
+    }
+  });
+
+  it('says in the comments above each empty value whether it is required or optional', () => {
+    const lines = repoFile('.env.example').split('\n');
+    for (const [index, line] of lines.entries()) {
+      if (!/^[A-Z_]+=$/.test(line)) continue;
+      const above = lines.slice(0, index).reverse();
+      const comments = above.slice(
+        0,
+        above.findIndex((l) => !l.startsWith('#')),
+      );
+      assert.ok(
+        comments.some((l) => /\b(required|optional)\b/i.test(l)),
+        `${line}: no "required" or "optional" in the comments above it`,
+      );
+    }
+  });
+});
+
+describe('one-shot and side services', () => {
+  it('mount a tmpfs over the image VOLUME, so that no anonymous volume is left behind', () => {
+    const volume = /^VOLUME \["([^"]+)"\]$/m.exec(repoFile('Dockerfile'))?.[1];
+    assert.ok(volume, 'the image declares a VOLUME');
+    for (const [file, name] of [
+      [compose, 'register'],
+      [override, 'collector'],
+    ] as const) {
+      assert.deepEqual(service(file, name).tmpfs, [volume], name);
+    }
+  });
+
+  it('turn the image HEALTHCHECK (HTTP on the API port) off for the collector', () => {
+    assert.deepEqual(service(override, 'collector').healthcheck, { disable: true });
+  });
+});
+
+describe('deploy/target/Dockerfile', () => {
+  it('runs tini as PID 1, so PostgreSQL never reaps the orphans of SSH sessions', () => {
+    const target = dockerfile('deploy/target/Dockerfile');
+    const entrypoint = target.find((i) => i.keyword === 'ENTRYPOINT');
+    const argv = JSON.parse(entrypoint?.args ?? '[]') as string[];
+    assert.deepEqual(argv.slice(0, 2), ['/usr/bin/tini', '--']);
+    assert.ok(target.some((i) => i.keyword === 'RUN' && /apt-get install .*\btini\b/.test(i.args)));
+  });
+});
+
 describe('Dockerfile', () => {
+  it('has no `# syntax=` line (BuildKit would fetch that frontend from Docker Hub)', () => {
+    assert.doesNotMatch(repoFile('Dockerfile'), /^#\s*syntax=/im);
+  });
+
+  it('hands node-gyp its nodedir the way npm 11 does not warn about', () => {
+    const env = dockerfile('Dockerfile').filter((i) => i.keyword === 'ENV');
+    assert.ok(env.some((i) => i.args.includes('npm_package_config_node_gyp_nodedir=/usr/local')));
+    assert.ok(!env.some((i) => /npm_config_nodedir/i.test(i.args)));
+    const runs = dockerfile('Dockerfile').filter((i) => i.keyword === 'RUN');
+    assert.ok(!runs.some((i) => i.args.includes('--nodedir')));
+  });
+
+  it('lets `npm run pgmon` run the built CLI (no build step in the image)', () => {
+    const runs = dockerfile('Dockerfile').filter((i) => i.stage === 0 && i.keyword === 'RUN');
+    assert.ok(runs.some((i) => i.args.includes('npm pkg delete scripts.prepgmon')));
+    const scripts = (JSON.parse(repoFile('package.json')) as { scripts: Record<string, string> })
+      .scripts;
+    assert.match(scripts.pgmon ?? '', /^node .*dist\/apps\/cli\/src\/main\.js$/);
+  });
+
   const instructions = dockerfile('Dockerfile');
   const finalStage = Math.max(...instructions.map((i) => i.stage));
   const inFinal = instructions.filter((i) => i.stage === finalStage);

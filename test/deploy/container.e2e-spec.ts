@@ -17,6 +17,7 @@ import {
   ROOT,
   assertExit,
   composeTargets,
+  type CollectorStatus,
   getJson,
   login,
   repoFile,
@@ -29,12 +30,6 @@ import {
 const targets = readTargets();
 const { main } = targets.pg;
 const sshUser = targets.ssh.passwordUser;
-
-interface CollectorStatus {
-  collector_in_this_process: boolean;
-  interval_seconds: number;
-  servers: { server: string; last_success_at: string | null; healthy: boolean }[];
-}
 
 /** The Dockerfile's CMD and HEALTHCHECK command (exec form). */
 function dockerfileCommands(): { cmd: string[]; healthcheck: string[] } {

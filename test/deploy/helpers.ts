@@ -23,6 +23,16 @@ export function repoFile(path: string): string {
   return readFileSync(join(ROOT, path), 'utf8');
 }
 
+/** Variables that hold a secret (.env.example leaves them empty; tests fill them). */
+export const SECRET_NAME = /PASSWORD|SECRET|_KEY$|TOKEN/;
+
+/** GET /api/collector/status, the fields the tests read. */
+export interface CollectorStatus {
+  collector_in_this_process: boolean;
+  interval_seconds: number;
+  servers: { server: string; last_success_at: string | null; healthy: boolean }[];
+}
+
 /** A random secret of `bytes` bytes, URL-safe base64. */
 export function secret(bytes = 24): string {
   return randomBytes(bytes).toString('base64url');
@@ -39,14 +49,21 @@ export interface RunResult {
 export function run(
   command: string,
   args: string[],
-  options: { env: Record<string, string | undefined>; cwd: string; timeoutMs?: number },
+  options: {
+    env: Record<string, string | undefined>;
+    cwd: string;
+    timeoutMs?: number;
+    /** Written to its standard input, which is then closed (at once without it). */
+    input?: string;
+  },
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: childEnv(options.env),
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    child.stdin.end(options.input);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
