@@ -27,7 +27,7 @@ export async function createApi(
   const config = app.get(AppConfig);
   app.useLogger(createAppLogger(config));
   // First, so that requests the body parser refuses are logged and get a request id too.
-  const requestLog = new RequestLogMiddleware();
+  const requestLog = new RequestLogMiddleware(config.log.format === 'json');
   app.use(requestLog.use.bind(requestLog));
   app.use(app.get(HttpMetrics).middleware);
   app.use(app.get(ApiAliases).middleware);

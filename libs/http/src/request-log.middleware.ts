@@ -1,6 +1,5 @@
-import { AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger, NestMiddleware } from '@nestjs/common';
+import { Logger, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { REDACTED, requestContext } from '#logging';
 
@@ -14,29 +13,33 @@ export interface RequestWithId extends Request {
 /**
  * One access-log line per request, written when the response is finished (so 401s from guards
  * are logged too). Bodies and headers are never logged; secret-looking query values are masked.
+ * With `withContext` (LOG_FORMAT=json), the request is served inside an AsyncLocalStorage
+ * context, so every JSON line written meanwhile carries its id; text logs only need the id on
+ * the access line, and skip that cost (async hooks on every promise).
  */
-@Injectable()
 export class RequestLogMiddleware implements NestMiddleware {
   private readonly logger = new Logger('HTTP');
+
+  constructor(private readonly withContext = false) {}
 
   use(request: RequestWithId, response: Response, next: NextFunction): void {
     const started = process.hrtime.bigint();
     const incoming = request.header('x-request-id');
-    request.requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    response.setHeader('X-Request-Id', request.requestId);
-    const requestId = request.requestId;
-    requestContext.run({ requestId }, () => {
-      // Bound, so that the access-log line carries the request id in JSON logs too.
-      response.on(
-        'finish',
-        AsyncResource.bind(() => {
-          const ms = Number(process.hrtime.bigint() - started) / 1e6;
-          this.logger.log(describeRequest(request, response.statusCode, ms));
-        }),
-      );
-      next();
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    request.requestId = requestId;
+    response.setHeader('X-Request-Id', requestId);
+    response.on('finish', () => {
+      const line = describeRequest(request, response.statusCode, elapsedMs(started));
+      if (this.withContext) requestContext.run({ requestId }, () => this.logger.log(line));
+      else this.logger.log(line);
     });
+    if (this.withContext) requestContext.run({ requestId }, next);
+    else next();
   }
+}
+
+function elapsedMs(started: bigint): number {
+  return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
 export function describeRequest(request: RequestWithId, status: number, ms: number): string {
