@@ -1,7 +1,6 @@
 export { activityQuery } from './activity/activity-query.js';
 export { ActivityQueryDto, ActivityView, SessionView } from './activity/activity.dto.js';
 export { ActivityService } from './activity/activity.service.js';
-export { serversListKey, serverStatusKey } from './live/cache-keys.js';
 export { DiskProbe } from './live/disk-probe.js';
 export type { DiskReading } from './live/disk-probe.js';
 export { ServerStatusService } from './live/server-status.service.js';

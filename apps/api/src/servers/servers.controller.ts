@@ -1,4 +1,3 @@
-import { CacheTTL } from '@nestjs/cache-manager';
 import {
   Body,
   Controller,
@@ -22,10 +21,7 @@ import {
 import { ApiAuth, AuditActor, MessageView, Roles, type RequestActor } from '#auth';
 import { CreateServerDto, ServersService, UpdateServerDto } from '#servers';
 import { ServerCheckService, ServerCheckView, ServerStatusService, StatusEntry } from '#stats';
-import {
-  ServersListCacheInterceptor,
-  SERVERS_LIST_TTL_MS,
-} from './servers-list-cache.interceptor.js';
+import { ServersListCacheInterceptor } from './servers-list-cache.interceptor.js';
 
 /** The servers routes: configuration changes answer with the server's live status entry. */
 @ApiTags('servers')
@@ -40,7 +36,6 @@ export class ServersController {
 
   @Get()
   @UseInterceptors(ServersListCacheInterceptor)
-  @CacheTTL(SERVERS_LIST_TTL_MS)
   @ApiOperation({
     summary: 'Every server with its live status, ordered by name (each entry cached 5 s)',
   })

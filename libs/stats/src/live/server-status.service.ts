@@ -4,11 +4,10 @@ import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
 import type { Subscription } from 'rxjs';
-import { ROLES } from '#auth';
 import { CacheMetrics, SharedReads } from '#cache';
 import { AppConfig } from '#config';
 import { hasSsh, ServersService, type ServerRecord } from '#servers';
-import { serversListKey, serverStatusKey } from './cache-keys.js';
+import { serverStatusKey } from './cache-keys.js';
 import { withDeadline } from './deadline.js';
 import { DiskProbe, type DiskReading } from './disk-probe.js';
 import { PostgresProbe } from './postgres-probe.js';
@@ -45,7 +44,6 @@ export class ServerStatusService implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     this.subscription = this.servers.changes.subscribe((change) => {
       this.forgetDataDirectory(change.serverId);
-      void this.forgetLists();
     });
   }
 
@@ -166,10 +164,6 @@ export class ServerStatusService implements OnModuleInit, OnModuleDestroy {
     for (const key of this.dataDirectories.keys()) {
       if (key.startsWith(`${serverId}@`)) this.dataDirectories.delete(key);
     }
-  }
-
-  private async forgetLists(): Promise<void> {
-    await Promise.all(ROLES.map((role) => this.cache.del(serversListKey(role))));
   }
 }
 
