@@ -16,6 +16,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  adminQuery,
   clusterLogFile,
   createTestRoles,
   startCluster,
@@ -394,16 +395,11 @@ async function versionMatrix(
   main: PgTarget,
   containers: MatrixContainers,
 ): Promise<TestTargets['matrix']> {
-  const client = await superuserClient(main);
-  let versionNum: number;
-  try {
-    const result = await client.query<{ v: number }>(
-      `select current_setting('server_version_num')::int as v`,
-    );
-    versionNum = result.rows[0]?.v ?? 0;
-  } finally {
-    await client.end();
-  }
+  const version = await adminQuery<{ v: number }>(
+    main,
+    `select current_setting('server_version_num')::int as v`,
+  );
+  const versionNum = version.rows[0]?.v ?? 0;
   const hostServer: MatrixServer = {
     major: Math.floor(versionNum / 10_000),
     versionNum,
