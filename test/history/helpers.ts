@@ -14,7 +14,7 @@ import { bearer, type TestApi } from '../support/api.js';
 import { adminQuery } from '../support/clusters.js';
 import { uniqueName } from '../support/names.js';
 import { sleep } from '../support/proc.js';
-import { readTargets, type PgTarget } from '../support/targets-info.js';
+import { readTargets, type PgServer } from '../support/targets-info.js';
 
 export const targets = readTargets();
 
@@ -247,7 +247,7 @@ export async function rounds(api: TestApi, serverId: number): Promise<number[]> 
 // real databases
 
 /** pg_stat_database.xact_commit of a database, read from the `postgres` database. */
-export async function xactCommit(cluster: PgTarget, datname: string): Promise<number> {
+export async function xactCommit(cluster: PgServer, datname: string): Promise<number> {
   const result = await adminQuery<{ n: string | null }>(
     cluster,
     'select xact_commit::text as n from pg_stat_database where datname = $1',
@@ -262,7 +262,7 @@ export async function xactCommit(cluster: PgTarget, datname: string): Promise<nu
  * from pg_stat_activity, so afterwards pg_stat_database counts every one of its transactions.
  */
 export async function runStatements(
-  cluster: PgTarget,
+  cluster: PgServer,
   database: string,
   statements: string[],
 ): Promise<void> {

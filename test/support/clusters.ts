@@ -5,12 +5,14 @@
  *   both are no-ops when the cluster is already in the wanted state.
  * - adminQuery: one query as the superuser on a short-lived connection.
  * - createDatabase: a fresh, uniquely named database (drop() it when done).
+ * - createTestRoles: the roles and database every server of the tests has.
+ * All but stop/start take any server of the tests, the version matrix's containers too.
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Client, type QueryResult, type QueryResultRow } from 'pg';
 import { exec, tailFile } from './proc.js';
-import type { PgTarget } from './targets-info.js';
+import type { PgServer, PgTarget } from './targets-info.js';
 
 /** The server log of a cluster (pg_ctl -l). */
 export function clusterLogFile(t: Pick<PgTarget, 'socketDir'>): string {
@@ -77,7 +79,7 @@ export async function startCluster(t: ClusterRef): Promise<void> {
 }
 
 /** A connected client as the superuser; the caller must end() it. */
-export async function superuserClient(t: PgTarget, database = 'postgres'): Promise<Client> {
+export async function superuserClient(t: PgServer, database = 'postgres'): Promise<Client> {
   const client = new Client({
     host: t.host,
     port: t.port,
@@ -96,9 +98,26 @@ export async function superuserClient(t: PgTarget, database = 'postgres'): Promi
   return client;
 }
 
+/** The roles every server of the tests has (host clusters and containers). */
+export const TEST_ROLES = { monitor: 'pgmon_monitor', actions: 'pgmon_actions' } as const;
+
+/** Creates the monitoring role (pg_monitor only), the actions role and `appdb`, as superuser. */
+export async function createTestRoles(client: Client, server: PgServer): Promise<void> {
+  const password = (value: string) => client.escapeLiteral(value);
+  await client.query(
+    `CREATE ROLE ${server.monitorUser} LOGIN PASSWORD ${password(server.monitorPassword)}`,
+  );
+  await client.query(`GRANT pg_monitor TO ${server.monitorUser}`);
+  await client.query(
+    `CREATE ROLE ${server.actionsUser} LOGIN PASSWORD ${password(server.actionsPassword)}`,
+  );
+  await client.query(`GRANT pg_monitor, pg_signal_backend TO ${server.actionsUser}`);
+  await client.query('CREATE DATABASE appdb OWNER postgres');
+}
+
 /** Run one statement as the superuser on a short-lived connection. */
 export async function adminQuery<R extends QueryResultRow = QueryResultRow>(
-  t: PgTarget,
+  t: PgServer,
   sql: string,
   params?: unknown[],
   database = 'postgres',
@@ -120,7 +139,7 @@ export interface TestDatabase {
 }
 
 /** Connection URL for `database` on cluster `t` as the superuser. */
-export function superuserUrl(t: PgTarget, database: string): string {
+export function superuserUrl(t: PgServer, database: string): string {
   return (
     `postgresql://${encodeURIComponent(t.superuser)}:${encodeURIComponent(t.superpassword)}` +
     `@${t.host}:${t.port}/${encodeURIComponent(database)}`
@@ -131,7 +150,7 @@ export function superuserUrl(t: PgTarget, database: string): string {
  * Create a database with a unique name `<prefix>_<random>` (prefix lower-cased, reduced to
  * [a-z0-9_]), owned by the superuser.
  */
-export async function createDatabase(t: PgTarget, prefix: string): Promise<TestDatabase> {
+export async function createDatabase(t: PgServer, prefix: string): Promise<TestDatabase> {
   const clean =
     prefix
       .toLowerCase()

@@ -1,5 +1,5 @@
-/** POST /servers bodies for the harness's real targets (the PostgreSQL clusters and sshd). */
-import { readTargets, type PgTarget, type SshUser } from './targets-info.js';
+/** POST /servers bodies for the harness's real targets (PostgreSQL servers of any major, sshd). */
+import { readTargets, type PgServer, type SshUser } from './targets-info.js';
 
 /** The address every harness target listens on. */
 export const LOOPBACK = '127.0.0.1';
@@ -7,7 +7,7 @@ export const LOOPBACK = '127.0.0.1';
 /** A cluster as its pg_monitor-only role, without SSH; `extra` adds or overrides fields. */
 export function monitorBody(
   name: string,
-  cluster: PgTarget = readTargets().pg.main,
+  cluster: PgServer = readTargets().pg.main,
   extra: Record<string, unknown> = {},
 ): Record<string, unknown> {
   return {
@@ -21,7 +21,7 @@ export function monitorBody(
 }
 
 /** A cluster as its superuser (who may read database creation times), without SSH. */
-export function superuserBody(name: string, cluster: PgTarget): Record<string, unknown> {
+export function superuserBody(name: string, cluster: PgServer): Record<string, unknown> {
   return {
     name,
     host: LOOPBACK,
@@ -34,7 +34,7 @@ export function superuserBody(name: string, cluster: PgTarget): Record<string, u
 /** monitorBody with SSH key authentication (ed25519, ssh_auth_type given) on the harness's sshd. */
 export function sshKeyBody(
   name: string,
-  cluster: PgTarget = readTargets().pg.main,
+  cluster: PgServer = readTargets().pg.main,
 ): Record<string, unknown> {
   return withKeyUser(name, cluster, (user) => ({
     ssh_auth_type: 'key',
@@ -48,7 +48,7 @@ export function sshKeyBody(
  */
 export function sshRsaKeyBody(
   name: string,
-  cluster: PgTarget = readTargets().pg.main,
+  cluster: PgServer = readTargets().pg.main,
 ): Record<string, unknown> {
   return withKeyUser(name, cluster, (user) => ({
     ssh_private_key: user.rsaKey,
@@ -59,7 +59,7 @@ export function sshRsaKeyBody(
 /** monitorBody with the harness's sshd as its key user, plus that user's `credentials`. */
 function withKeyUser(
   name: string,
-  cluster: PgTarget,
+  cluster: PgServer,
   credentials: (user: SshUser) => Record<string, unknown>,
 ): Record<string, unknown> {
   const { ssh } = readTargets();

@@ -6,25 +6,34 @@
  * pulling in any process-spawning code.
  */
 
-/** One real PostgreSQL cluster listening on 127.0.0.1. */
-export interface PgTarget {
-  /**
-   * main: pg_stat_statements created in `postgres`; stats: the seed's stats_db fixture and
-   * pg_stat_statements with `pg_stat_statements.max = 100` (eviction); volatile: may be
-   * stopped and started by tests, pg_stat_statements preloaded but not created (the "missing"
-   * case); primary: streams to `replica` through a slot, and holds an unused slot too.
-   */
-  name: 'main' | 'stats' | 'volatile' | 'primary' | 'replica';
+/** What every real PostgreSQL server of the tests has: where it listens, and its roles. */
+export interface PgServer {
   host: string;
   port: number;
-  /** Superuser (`postgres`), password auth (scram-sha-256) over TCP. */
+  /** Superuser (`postgres`), password auth over TCP. */
   superuser: string;
   superpassword: string;
   /** Least-privilege monitoring role: LOGIN, member of pg_monitor, nothing else. */
   monitorUser: string;
   monitorPassword: string;
-  /** PGDATA (mode 0700). Its parents are traversable by other users. */
+  /** The role session actions need: LOGIN, member of pg_monitor and pg_signal_backend. */
+  actionsUser: string;
+  actionsPassword: string;
+  /** PGDATA as the server reports it (`data_directory`). */
   dataDir: string;
+}
+
+/** One real PostgreSQL cluster listening on 127.0.0.1. */
+export interface PgTarget extends PgServer {
+  /**
+   * main: pg_stat_statements created in `postgres`; stats: the seed's stats_db fixture and
+   * pg_stat_statements with `pg_stat_statements.max = 100` (eviction); volatile: may be
+   * stopped and started by tests, pg_stat_statements preloaded but not created (the "missing"
+   * case); primary: streams to `replica` through a slot, and holds an unused slot too.
+   * All are the host's PostgreSQL 15, scram-sha-256 over TCP; PGDATA (mode 0700) has parents
+   * traversable by other users.
+   */
+  name: 'main' | 'stats' | 'volatile' | 'primary' | 'replica';
   /** Unix socket directory; also holds the server log `postgres.log`. */
   socketDir: string;
   /** Directory of pg_ctl, postgres, psql... */
@@ -45,6 +54,39 @@ export interface SshUser {
   rsaPassphrase?: string;
 }
 
+/** A server of the version matrix: one per major that is tested live. */
+export interface MatrixServer extends PgServer {
+  major: number;
+  /** server_version_num as the server reports it. */
+  versionNum: number;
+  /** The Docker container it runs in, or null for the host's `main` cluster (15). */
+  container: string | null;
+  /** pg_hba.conf's method over TCP: md5 on 13 (its default), scram-sha-256 from 14 on. */
+  hostAuth: 'md5' | 'scram-sha-256';
+  /** From `docker run` to the first answered query (0 for the host's cluster). */
+  startMs: number;
+}
+
+/** A major of the matrix this run does not have, and why. */
+export interface MissingMajor {
+  major: number;
+  reason: string;
+  /**
+   * true: Docker and the image were there but the server did not start (always a failure);
+   * false: Docker or the image is unavailable (a failure only when the matrix is required).
+   */
+  failed: boolean;
+}
+
+export interface VersionMatrix {
+  /** The majors tested live, ascending: 13 and 17 in containers, 15 on the host. */
+  majors: number[];
+  servers: MatrixServer[];
+  missing: MissingMajor[];
+  /** PGMON_REQUIRE_DOCKER=1 (CI): a missing major fails the run instead of being skipped. */
+  required: boolean;
+}
+
 export interface TestTargets {
   pg: {
     main: PgTarget;
@@ -54,6 +96,8 @@ export interface TestTargets {
     /** A hot standby of `primary` (same roles and passwords), streaming through a slot. */
     replica: PgTarget;
   };
+  /** The servers of each major tested live (see test/support/matrix.ts). */
+  matrix: VersionMatrix;
   /** Physical replication slots on `primary`: the replica's, and one nobody uses. */
   replication: { slot: string; unusedSlot: string };
   /** A real redis-server on loopback (no persistence), for tests of several replicas. */

@@ -1,7 +1,8 @@
 /**
  * Starts and stops the real test targets on loopback (used by test/run.ts only):
- * three PostgreSQL clusters (main, stats, volatile), a closed port, a silent TCP port and an
- * OpenSSH sshd. See targets-info.ts for what tests get.
+ * PostgreSQL 15 clusters (main, stats, volatile, primary + replica), PostgreSQL 13 and 17 in
+ * containers for the version matrix (matrix-servers.ts), a closed port, a silent TCP port, an
+ * OpenSSH sshd and a redis-server. See targets-info.ts for what tests get.
  *
  * As root, initdb/pg_ctl/postgres run as the `postgres` OS user (initdb refuses root) and
  * sshd has two dedicated OS users (pgmon_sshpw: password, pgmon_sshkey: keys). As a normal
@@ -14,11 +15,20 @@ import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/prom
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { clusterLogFile, startCluster, stopCluster, superuserClient } from './clusters.js';
+import {
+  adminQuery,
+  clusterLogFile,
+  createTestRoles,
+  startCluster,
+  stopCluster,
+  superuserClient,
+  TEST_ROLES,
+} from './clusters.js';
 import { statsFixtureDayStart, statsFixtureSql } from './fixtures/stats-db.js';
+import { startMatrixContainers, type MatrixContainers } from './matrix-servers.js';
 import { exec, isRoot, lookupUser, tailFile } from './proc.js';
 import { spawnSshd, stopSshd, waitForSshBanner } from './sshd.js';
-import type { PgTarget, SshUser, TestTargets } from './targets-info.js';
+import type { MatrixServer, PgTarget, SshUser, TestTargets } from './targets-info.js';
 
 export type { TestTargets } from './targets-info.js';
 
@@ -30,7 +40,7 @@ export interface RunningTargets {
 
 const HOST = '127.0.0.1';
 const PG_OS_USER = 'postgres';
-const MONITOR_ROLE = 'pgmon_monitor';
+const MONITOR_ROLE = TEST_ROLES.monitor;
 const SSH_PASSWORD_USER = 'pgmon_sshpw';
 const SSH_KEY_USER = 'pgmon_sshkey';
 const CLUSTER_NAMES = ['main', 'stats', 'volatile', 'primary'] as const;
@@ -135,6 +145,7 @@ export async function startTargets(workDir: string): Promise<RunningTargets> {
       ),
       startSshd({ workDir, port: sshPort, cleanups }),
       startRedis({ workDir, port: redisPort, cleanups }),
+      startMatrixContainers(cleanups),
     ]);
     const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failures.length > 0) {
@@ -145,10 +156,12 @@ export async function startTargets(workDir: string): Promise<RunningTargets> {
     ).map((r) => r.value);
     const ssh = (results[4] as PromiseFulfilledResult<TestTargets['ssh']>).value;
     const redis = (results[5] as PromiseFulfilledResult<TestTargets['redis']>).value;
+    const containers = (results[6] as PromiseFulfilledResult<MatrixContainers>).value;
     const replica = await startReplica({ primary, port: replicaPort, pgDir, cleanups });
 
     const info: TestTargets = {
       pg: { main, stats, volatile, primary, replica },
+      matrix: await versionMatrix(main, containers),
       replication: { slot: REPLICA_SLOT, unusedSlot: UNUSED_SLOT },
       redis,
       closedPort,
@@ -235,6 +248,8 @@ async function startPgCluster(spec: ClusterSpec): Promise<PgTarget> {
     superpassword: secret(),
     monitorUser: MONITOR_ROLE,
     monitorPassword: secret(),
+    actionsUser: TEST_ROLES.actions,
+    actionsPassword: secret(),
     dataDir,
     socketDir: clusterDir,
     binDir,
@@ -345,11 +360,7 @@ async function startPgCluster(spec: ClusterSpec): Promise<PgTarget> {
   await step('creating roles and databases', async () => {
     const client = await superuserClient(target);
     try {
-      await client.query(
-        `CREATE ROLE ${MONITOR_ROLE} LOGIN PASSWORD ${client.escapeLiteral(target.monitorPassword)}`,
-      );
-      await client.query(`GRANT pg_monitor TO ${MONITOR_ROLE}`);
-      await client.query('CREATE DATABASE appdb OWNER postgres');
+      await createTestRoles(client, target);
       if (name === 'stats') await client.query('CREATE DATABASE stats_db OWNER postgres');
       // In the database pgmon reads (postgres); volatile is the cluster without it.
       if (name !== 'volatile') await client.query('CREATE EXTENSION pg_stat_statements');
@@ -374,6 +385,45 @@ async function startPgCluster(spec: ClusterSpec): Promise<PgTarget> {
     });
   }
   return target;
+}
+
+// ---------------------------------------------------------------------------------------------
+// version matrix
+
+/** The host's main cluster as the matrix's 15, between the containers' 13 and 17. */
+async function versionMatrix(
+  main: PgTarget,
+  containers: MatrixContainers,
+): Promise<TestTargets['matrix']> {
+  const version = await adminQuery<{ v: number }>(
+    main,
+    `select current_setting('server_version_num')::int as v`,
+  );
+  const versionNum = version.rows[0]?.v ?? 0;
+  const hostServer: MatrixServer = {
+    major: Math.floor(versionNum / 10_000),
+    versionNum,
+    container: null,
+    hostAuth: 'scram-sha-256',
+    startMs: 0,
+    host: main.host,
+    port: main.port,
+    superuser: main.superuser,
+    superpassword: main.superpassword,
+    monitorUser: main.monitorUser,
+    monitorPassword: main.monitorPassword,
+    actionsUser: main.actionsUser,
+    actionsPassword: main.actionsPassword,
+    dataDir: main.dataDir,
+  };
+  const servers = [hostServer, ...containers.servers].sort((a, b) => a.major - b.major);
+  const { missing } = containers;
+  return {
+    majors: [...servers, ...missing].map((s) => s.major).sort((a, b) => a - b),
+    servers,
+    missing,
+    required: process.env.PGMON_REQUIRE_DOCKER === '1',
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -658,8 +708,19 @@ export function describeTargets(info: TestTargets): string {
   return (
     `pg ${pg}, sshd:${info.ssh.port}, redis:${info.redis.port}, closed:${info.closedPort}, silent:${info.silentPort}` +
     (info.pg.main.runAs ? ` (postgres runs as ${info.pg.main.runAs})` : '') +
-    (info.ssh.passwordUser ? '' : ' (no ssh password user: not root)')
+    (info.ssh.passwordUser ? '' : ' (no ssh password user: not root)') +
+    `; version matrix: ${describeMatrix(info.matrix)}`
   );
+}
+
+function describeMatrix(matrix: TestTargets['matrix']): string {
+  const servers = matrix.servers.map((s) =>
+    s.container ? `${s.major}:${s.port} (${(s.startMs / 1000).toFixed(1)} s)` : `${s.major}:main`,
+  );
+  const missing = matrix.missing.map(
+    (m) => `${m.major} ${m.failed ? 'FAILED' : 'missing'}: ${m.reason.split('\n')[0]}`,
+  );
+  return [...servers, ...missing].join(', ');
 }
 
 /** True when every directory from `dir` up to / can be traversed by other users. */

@@ -33,28 +33,39 @@ function combinations(): ActivityFilters[] {
 }
 
 describe('activityQuery', () => {
-  it('returns no leader_pid and no query_id before PostgreSQL 13', () => {
-    for (const version of [100000, 120017, 129999]) {
-      const { text } = activityQuery(version, { limit: 10 });
-      assert.doesNotMatch(text, /leader_pid/);
-      assert.doesNotMatch(text, /query_id/);
-    }
-  });
+  /** The select item of `column` in the query of `version`. */
+  function item(version: number, column: string): string | undefined {
+    const { text } = activityQuery(version, { limit: 10 });
+    return new RegExp(`[^,\\s][^,]*\\bas ${column}\\b`).exec(text)?.[0];
+  }
 
-  it('returns leader_pid but no query_id on PostgreSQL 13', () => {
-    for (const version of [130000, 130014, 139999]) {
-      const { text } = activityQuery(version, { limit: 10 });
-      assert.match(text, /, leader_pid/);
-      assert.doesNotMatch(text, /query_id/);
-    }
-  });
+  /** Each major pgmon supports: its first and a late server_version_num, and what it has. */
+  const MAJORS = [10, 11, 12, 13, 14, 15, 16, 17, 18].map((major) => ({
+    major,
+    versions: [major * 10_000, major * 10_000 + 23],
+    leaderPid: major >= 13,
+    queryId: major >= 14,
+  }));
 
-  it('returns leader_pid and query_id from PostgreSQL 14 on', () => {
-    for (const version of [140000, 150004, 180000]) {
-      const { text } = activityQuery(version, { limit: 10 });
-      assert.match(text, /, leader_pid/);
-      assert.match(text, /query_id::text as query_id/);
-    }
+  for (const { major, versions, leaderPid, queryId } of MAJORS) {
+    it(`returns leader_pid ${leaderPid ? 'read' : 'null'} and query_id ${queryId ? 'read (as text: a 64-bit id)' : 'null'} on PostgreSQL ${major}`, () => {
+      for (const version of versions) {
+        assert.equal(
+          item(version, 'leader_pid'),
+          leaderPid ? 'leader_pid::int as leader_pid' : 'null::int as leader_pid',
+        );
+        assert.equal(
+          item(version, 'query_id'),
+          queryId ? 'query_id::text as query_id' : 'null::text as query_id',
+        );
+      }
+    });
+  }
+
+  it('returns the same columns on every version', () => {
+    const columns = (version: number) =>
+      [...activityQuery(version, { limit: 1 }).text.matchAll(/\bas (\w+)/g)].map((m) => m[1]);
+    for (const { versions } of MAJORS) assert.deepEqual(columns(versions[0] ?? 0), columns(180000));
   });
 
   it('returns no where clause without filters', () => {

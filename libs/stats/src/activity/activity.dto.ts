@@ -65,6 +65,21 @@ export class SessionView {
   @ApiProperty({ type: [Number], description: 'pids blocking this session (pg_blocking_pids)' })
   blocked_by!: number[];
   @ApiProperty({
+    nullable: true,
+    type: Number,
+    description:
+      'For a parallel worker, the pid of its leader; null otherwise, and always before PostgreSQL 13',
+  })
+  leader_pid!: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: '-6452239143278112412',
+    description:
+      'Identifier of the current query (64-bit, as a string), when compute_query_id is on; always null before PostgreSQL 14, which has none',
+  })
+  query_id!: string | null;
+  @ApiProperty({
     description: `True when the query text was longer than the first ${10_000} characters shown`,
   })
   query_truncated!: boolean;
