@@ -199,6 +199,11 @@ async function main(): Promise<number> {
     }
   };
   process.on('SIGINT', onSignal);
+  // Output piped into a reader that quits early (`| head`): keep running, so the teardown still
+  // stops every target, instead of crashing on EPIPE.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
   process.on('SIGTERM', onSignal);
 
   const filters = process.argv.slice(2);
