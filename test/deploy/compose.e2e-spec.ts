@@ -129,14 +129,51 @@ function composeCli(): string[] | null {
 }
 
 describe('docker-compose.yml', () => {
-  it('has the services store, pgmon, register, target-a and target-b', () => {
-    assert.deepEqual(Object.keys(compose.services).sort(), [
-      'pgmon',
-      'register',
-      'store',
-      'target-a',
-      'target-b',
-    ]);
+  it('has the services store, pgmon, register, target-a and target-b by default', () => {
+    const byDefault = Object.entries(compose.services)
+      .filter(([, definition]) => !(definition as { profiles?: string[] }).profiles)
+      .map(([name]) => name);
+    assert.deepEqual(byDefault.sort(), ['pgmon', 'register', 'store', 'target-a', 'target-b']);
+  });
+
+  describe('profile replicas', () => {
+    const inProfile = (): [string, Record<string, unknown>][] =>
+      Object.entries(compose.services).filter(([, definition]) =>
+        ((definition as { profiles?: string[] }).profiles ?? []).includes('replicas'),
+      ) as [string, Record<string, unknown>][];
+
+    it('has two API replicas, a collector, Redis and one proxy, and nothing else', () => {
+      assert.deepEqual(
+        inProfile()
+          .map(([name]) => name)
+          .sort(),
+        ['pgmon-a', 'pgmon-b', 'proxy', 'redis', 'replica-collector'],
+      );
+    });
+
+    it('gives the replicas and the collector REDIS_URL, and the replicas no collector', () => {
+      for (const name of ['pgmon-a', 'pgmon-b', 'replica-collector']) {
+        const environment = service(compose, name).environment as Record<string, string>;
+        assert.equal(environment.REDIS_URL, 'redis://redis:6379', name);
+      }
+      for (const name of ['pgmon-a', 'pgmon-b']) {
+        const environment = service(compose, name).environment as Record<string, string>;
+        assert.equal(environment.COLLECTOR_ENABLED, 'false', name);
+        assert.equal(environment.TRUST_PROXY, '1', name);
+      }
+    });
+
+    it('publishes only the proxy, on the loopback by default', () => {
+      for (const [name, definition] of inProfile()) {
+        if (name === 'proxy') {
+          assert.deepEqual(definition.ports, [
+            '${PGMON_BIND:-127.0.0.1}:${PGMON_REPLICAS_PORT:-8001}:8080',
+          ]);
+        } else {
+          assert.equal(definition.ports, undefined, name);
+        }
+      }
+    });
   });
 
   describe('pgmon', () => {
