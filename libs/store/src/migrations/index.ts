@@ -4,6 +4,7 @@ import { usersAndAudit } from './001-users-and-audit.js';
 import { servers } from './002-servers.js';
 import { history } from './003-history.js';
 import { widerCollectorId } from './004-wider-collector-id.js';
+import { serverNames } from './006-server-names.js';
 
 /** Every migration, in order. Append only: a released migration never changes. */
 export class StoreMigrations implements MigrationProvider {
@@ -15,6 +16,7 @@ export class StoreMigrations implements MigrationProvider {
       '002-servers': servers(this.dialect),
       '003-history': history(this.dialect),
       '004-wider-collector-id': widerCollectorId(this.dialect),
+      '006-server-names': serverNames(),
     });
   }
 }
