@@ -1,13 +1,50 @@
+import { TLSSocket } from 'node:tls';
 import pg from 'pg';
 
 type ConnectCallback = ((err: Error) => void) | ((err: null, c: pg.Client) => void);
 
+/** How the server asked for the password (undefined: it did not, e.g. trust). */
+export type PasswordMethod = 'cleartext' | 'md5' | 'scram-sha-256';
+
+export interface ClosingClientConfig extends pg.ClientConfig {
+  /** Send the password in clear text over a connection without TLS when the server asks. */
+  allowCleartextPassword?: boolean;
+}
+
+/** A clear-text password request on a connection without TLS was not answered. */
+export class CleartextPasswordRefusedError extends Error {
+  override readonly name = 'CleartextPasswordRefusedError';
+  constructor() {
+    super('the server asked for the password in clear text without TLS; it was not sent');
+  }
+}
+
+/** pg's handler of AuthenticationCleartextPassword (pg/lib/client.js; not in @types/pg). */
+interface PgClientInternals {
+  _handleAuthCleartextPassword(message: unknown): void;
+}
+const sendCleartextPassword = (pg.Client.prototype as unknown as Partial<PgClientInternals>)
+  ._handleAuthCleartextPassword;
+
 /**
- * A pg client that closes its socket when connecting fails. pg leaves the socket open after a
- * failure on its own side of the login (no stored password, a password that cannot be
- * decrypted), and the server then holds that connection slot until authentication_timeout.
+ * A pg client that closes its socket when connecting fails, never sends a password in clear
+ * text without TLS (unless allowed), and remembers how the server asked for the password.
+ *
+ * pg leaves the socket open after a failure on its own side of the login (no stored password, a
+ * password that cannot be decrypted), and the server then holds that connection slot until
+ * authentication_timeout.
  */
 export class ClosingClient extends pg.Client {
+  private readonly allowCleartextPassword: boolean;
+  passwordMethod: PasswordMethod | undefined;
+
+  constructor(config: ClosingClientConfig = {}) {
+    super(config);
+    this.allowCleartextPassword = config.allowCleartextPassword === true;
+    this.connection.once('authenticationMD5Password', () => (this.passwordMethod = 'md5'));
+    this.connection.once('authenticationSASL', () => (this.passwordMethod = 'scram-sha-256'));
+  }
+
   override connect(): Promise<pg.Client>;
   override connect(callback: ((err: Error) => void) | ((err: null, c: pg.Client) => void)): void;
   override connect(callback?: ConnectCallback): Promise<pg.Client> | void {
@@ -27,7 +64,29 @@ export class ClosingClient extends pg.Client {
     });
   }
 
+  /**
+   * Overrides pg's handler (pg 8.x binds `this._handleAuthCleartextPassword` to the connection's
+   * 'authenticationCleartextPassword' event when it connects; closing-client.spec checks that
+   * it still does). pg would send the password as it is: anyone on the path, or a server that
+   * was swapped for a listener, reads it. Without TLS it is refused unless allowed; the failed
+   * connect is then closed like any other.
+   */
+  _handleAuthCleartextPassword(message: unknown): void {
+    this.passwordMethod = 'cleartext';
+    const tls = this.connection.stream instanceof TLSSocket;
+    if ((tls || this.allowCleartextPassword) && sendCleartextPassword) {
+      sendCleartextPassword.call(this, message);
+      return;
+    }
+    this.connection.emit('error', new CleartextPasswordRefusedError());
+  }
+
   private closeQuietly(): void {
     this.end().catch(() => undefined);
   }
+}
+
+/** How the server asked this client for its password, when it is one of ours. */
+export function passwordMethodOf(client: pg.ClientBase): PasswordMethod | undefined {
+  return client instanceof ClosingClient ? client.passwordMethod : undefined;
 }

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { PoolProfile, TargetLimits } from '#config';
 import { isConnectionBroken } from './broken-connection.js';
-import { ClosingClient } from './closing-client.js';
+import { ClosingClient, type ClosingClientConfig } from './closing-client.js';
 import type { PgTarget } from './pg-target.js';
 
 /** Extra time the client waits beyond statement_timeout before it gives up on the server. */
@@ -86,7 +86,7 @@ function poolConfig(target: PgTarget, profile: PoolProfile, limits: TargetLimits
 }
 
 /** Connection settings shared by pooled and one-off connections. */
-export function clientConfig(target: PgTarget, limits: TargetLimits): pg.ClientConfig {
+export function clientConfig(target: PgTarget, limits: TargetLimits): ClosingClientConfig {
   return {
     host: target.host,
     port: target.port,
@@ -101,6 +101,7 @@ export function clientConfig(target: PgTarget, limits: TargetLimits): pg.ClientC
     application_name: 'pgmon',
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
+    allowCleartextPassword: limits.allowCleartextPassword,
   };
 }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PoolRegistry } from '#pool';
+import { passwordMethodOf, PoolRegistry } from '#pool';
 import { hasSsh, ServerTargets, type ServerRecord } from '#servers';
 import { DiskProbe, type DiskReading } from '../live/disk-probe.js';
 import { describePgFailure } from '../live/pg-failure.js';
@@ -20,7 +20,14 @@ const HINTS: Record<string, string> = {
   database_not_found: 'Set `database` to an existing database (postgres by default).',
   permission_denied: 'GRANT pg_monitor TO <role>;',
   tls_error: 'Check ssl_mode against the server’s ssl setting and certificate.',
+  cleartext_password_refused:
+    'Use scram-sha-256 for this client in pg_hba.conf, or ssl_mode require or verify-full; to send the password in clear text anyway, set ALLOW_CLEARTEXT_PASSWORD=true.',
 };
+
+const NOT_IN_PG_MONITOR =
+  'The role is not in pg_monitor: other users’ queries and some columns stay hidden. GRANT pg_monitor TO <role>;';
+const MD5_IN_USE =
+  'The server uses md5 password authentication: scram-sha-256 is safer (set password_encryption = scram-sha-256, set the password again, and use scram-sha-256 in pg_hba.conf).';
 
 /** POST /servers/{name}/test: PostgreSQL on a fresh connection and SSH without cache, now. */
 @Injectable()
@@ -51,16 +58,21 @@ export class ServerCheckService {
   ): Promise<{ reading: PgReading; view: PostgresCheckView }> {
     const started = Date.now();
     try {
-      const result = await this.pools.withFreshConnection(this.targets.pg(server), (client) =>
-        client.query<CheckRow>(`${STATUS_SQL}, pg_has_role('pg_monitor', 'member') as pg_monitor`),
+      const { result, passwordMethod } = await this.pools.withFreshConnection(
+        this.targets.pg(server),
+        async (client) => ({
+          result: await client.query<CheckRow>(
+            `${STATUS_SQL}, pg_has_role('pg_monitor', 'member') as pg_monitor`,
+          ),
+          passwordMethod: passwordMethodOf(client),
+        }),
       );
       const row = result.rows[0];
       if (!row) throw new Error('status query returned no row');
-      const hints = row.pg_monitor
-        ? []
-        : [
-            'The role is not in pg_monitor: other users’ queries and some columns stay hidden. GRANT pg_monitor TO <role>;',
-          ];
+      const hints = [
+        ...(row.pg_monitor ? [] : [NOT_IN_PG_MONITOR]),
+        ...(passwordMethod === 'md5' ? [MD5_IN_USE] : []),
+      ];
       return {
         reading: { ok: true, row: { ...row, connections: connectionsByState(row.connections) } },
         view: {
