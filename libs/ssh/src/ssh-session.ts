@@ -27,12 +27,23 @@ export class SshSession {
   /** Resolves once the socket is gone. */
   readonly closed = new Promise<void>((resolve) => (this.markClosed = resolve));
 
-  constructor(private readonly target: SshTarget) {
+  /**
+   * `onHostKeyVerified` is called once the key exchange completed: the server proved it holds
+   * the host key (ssh2 checked its signature), and no credential has been sent yet.
+   */
+  constructor(
+    private readonly target: SshTarget,
+    onHostKeyVerified?: (fingerprint: string) => void,
+  ) {
     this.hostKeyCheck = new HostKeyCheck(target.pinnedHostKey);
     // ssh2 also emits errors after a failure was reported (e.g. on the way down): without a
     // listener they would crash the process.
     this.client.on('error', () => undefined);
     this.client.once('close', () => this.markClosed());
+    this.client.once('handshake', () => {
+      const fingerprint = this.hostKeyCheck.seen;
+      if (fingerprint !== undefined) onHostKeyVerified?.(fingerprint);
+    });
   }
 
   /** Fingerprint of the host key the server presented (set once connect() succeeded). */
@@ -160,6 +171,8 @@ export interface SessionLimits {
   signal: AbortSignal;
   /** Sessions still open, so that a shutdown can close them. */
   live: Set<SshSession>;
+  /** See the SshSession constructor. */
+  onHostKeyVerified?: (fingerprint: string) => void;
 }
 
 /**
@@ -172,7 +185,7 @@ export async function withSession<T>(
   limits: SessionLimits,
   work: (session: SshSession) => Promise<T>,
 ): Promise<T> {
-  const session = new SshSession(target);
+  const session = new SshSession(target, limits.onHostKeyVerified);
   limits.live.add(session);
   void session.closed.then(() => limits.live.delete(session));
   const stop = interruption(limits, () => session.destroy());

@@ -28,6 +28,12 @@ export interface DiskUsageOptions {
   bypassCache?: boolean;
   /** Deadline of the whole operation, connect included; default 5000 ms. */
   timeoutMs?: number;
+  /**
+   * Called as soon as a session's key exchange completed (the server proved its host key),
+   * before authentication: a caller records a first-contact key here, so that it is pinned even
+   * when the login or the read then fails. The read's result waits for the promise.
+   */
+  onHostKeyVerified?: (fingerprint: string) => Promise<void>;
 }
 
 interface InFlight {
@@ -77,7 +83,9 @@ export class SshService implements OnApplicationShutdown {
       }
     }
     this.cacheCounts.misses += 1;
-    const outcome = await this.shared(options.cacheKey, () => this.read(target, path, timeoutMs));
+    const outcome = await this.shared(options.cacheKey, () =>
+      this.read(target, path, timeoutMs, options.onHostKeyVerified),
+    );
     return settleOutcome(outcome, false);
   }
 
@@ -123,8 +131,17 @@ export class SshService implements OnApplicationShutdown {
     target: SshTarget,
     path: string,
     timeoutMs: number,
+    onHostKeyVerified?: (fingerprint: string) => Promise<void>,
   ): Promise<DiskUsageOutcome> {
-    const limits = { timeoutMs, signal: this.shutdown.signal, live: this.liveSessions };
+    const recording: Promise<void>[] = [];
+    const limits = {
+      timeoutMs,
+      signal: this.shutdown.signal,
+      live: this.liveSessions,
+      onHostKeyVerified:
+        onHostKeyVerified &&
+        ((fingerprint: string) => void recording.push(this.record(onHostKeyVerified, fingerprint))),
+    };
     try {
       return await withSession(target, limits, async (session) => {
         const usage = await readDiskUsage(session, path);
@@ -134,6 +151,20 @@ export class SshService implements OnApplicationShutdown {
       const failure = toSshError(error);
       this.logFailure(target, failure);
       return failureOutcome(failure);
+    } finally {
+      await Promise.all(recording);
+    }
+  }
+
+  /** Runs the caller's host key callback; its failure is logged, the read goes on. */
+  private async record(
+    onHostKeyVerified: (fingerprint: string) => Promise<void>,
+    fingerprint: string,
+  ): Promise<void> {
+    try {
+      await onHostKeyVerified(fingerprint);
+    } catch (error) {
+      this.logger.warn(`Recording host key ${fingerprint} failed: ${String(error)}`);
     }
   }
 
