@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { HostKeyCheck } from './host-key.js';
 import { authMethodFor } from './ssh-auth.js';
@@ -20,6 +21,12 @@ export interface ExecResult {
  */
 export class SshSession {
   private readonly client = new Client();
+  /**
+   * Our own socket, handed to ssh2: ssh2's destroy() and end() do nothing once the socket is no
+   * longer writable (after a polite end, or when the server half-closed), which left a flooding
+   * or silent server connected for as long as it liked.
+   */
+  private readonly socket = new Socket();
   private readonly hostKeyCheck: HostKeyCheck;
   private connectStarted = false;
   private ended = false;
@@ -40,6 +47,7 @@ export class SshSession {
     // listener they would crash the process.
     this.client.on('error', () => undefined);
     this.client.once('close', () => this.markClosed());
+    this.socket.once('close', () => this.markClosed());
     this.client.once('handshake', () => {
       const fingerprint = this.hostKeyCheck.seen;
       if (fingerprint !== undefined) onHostKeyVerified?.(fingerprint);
@@ -68,8 +76,10 @@ export class SshSession {
       };
       this.client.once('ready', onReady).once('error', onError).once('close', onClose);
       try {
-        this.client.connect(config);
+        // Connecting before ssh2 sees the socket: ssh2 takes an idle socket as connected.
+        this.socket.connect({ host: this.target.host, port: this.target.port });
         this.connectStarted = true;
+        this.client.connect(config);
       } catch (error) {
         settle(error instanceof Error ? error : new Error(String(error)));
       }
@@ -106,7 +116,7 @@ export class SshSession {
     this.ended = true;
     if (!this.connectStarted) return this.markClosed();
     this.client.end();
-    const timer = setTimeout(() => this.destroy(), CLOSE_GRACE_MS);
+    const timer = setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS);
     timer.unref();
     void this.closed.then(() => clearTimeout(timer));
   }
@@ -115,15 +125,13 @@ export class SshSession {
   destroy(): void {
     this.ended = true;
     if (!this.connectStarted) return this.markClosed();
-    this.client.destroy();
+    this.socket.destroy();
   }
 
   private connectConfig(readyTimeoutMs: number): ConnectConfig {
-    const { host, port, username } = this.target;
     return {
-      host,
-      port,
-      username,
+      sock: this.socket,
+      username: this.target.username,
       authHandler: [authMethodFor(this.target)],
       hostVerifier: this.hostKeyCheck.verify,
       readyTimeout: Math.max(1, Math.ceil(readyTimeoutMs)),
@@ -176,7 +184,8 @@ export interface SessionLimits {
 }
 
 /**
- * Opens a session, runs `work` on it and closes it, whatever happens. Past the deadline (or
+ * Opens a session, runs `work` on it and closes it, whatever happens: politely after success,
+ * at once after a failure (a server that floods or stalls gets no grace). Past the deadline (or
  * on shutdown) the connection is destroyed and the call rejects at once, even if the server
  * never answers.
  */
@@ -189,15 +198,19 @@ export async function withSession<T>(
   limits.live.add(session);
   void session.closed.then(() => limits.live.delete(session));
   const stop = interruption(limits, () => session.destroy());
+  let done = false;
   try {
     const run = async () => {
       await session.connect(limits.timeoutMs);
       return work(session);
     };
-    return await Promise.race([run(), stop.promise]);
+    const result = await Promise.race([run(), stop.promise]);
+    done = true;
+    return result;
   } finally {
     stop.dispose();
-    session.close();
+    if (done) session.close();
+    else session.destroy();
   }
 }
 
