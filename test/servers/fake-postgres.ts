@@ -4,19 +4,16 @@
  * It answers an SSLRequest with 'N' (no TLS), then asks for the password in clear text
  * (AuthenticationCleartextPassword, code 3) or with md5 (code 5), and refuses every login.
  */
-import net from 'node:net';
+import type net from 'node:net';
+import { startTcpServer, type TcpServer } from '../support/tcp-server.js';
 
 export type FakeAuth = 'cleartext' | 'md5';
 
-export interface FakePostgres {
-  port: number;
-  /** TCP connections accepted. */
-  readonly connections: number;
+export interface FakePostgres extends TcpServer {
   /** `user` of each startup message. */
   readonly users: string[];
   /** The payload of every password message ('p'), as text. */
   readonly passwords: string[];
-  close(): Promise<void>;
 }
 
 const SSL_REQUEST = 80877103;
@@ -25,32 +22,10 @@ const PROTOCOL_3 = 196608;
 const MAX_BUFFER = 64 * 1024;
 
 export async function startFakePostgres(auth: FakeAuth = 'cleartext'): Promise<FakePostgres> {
-  let connections = 0;
   const users: string[] = [];
   const passwords: string[] = [];
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    connections++;
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
-    converse(socket, auth, { users, passwords });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    port,
-    get connections() {
-      return connections;
-    },
-    users,
-    passwords,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  const tcp = await startTcpServer((socket) => converse(socket, auth, { users, passwords }));
+  return Object.assign(tcp, { users, passwords });
 }
 
 /** Reads the startup packets, then typed messages, answering as a password-asking server. */

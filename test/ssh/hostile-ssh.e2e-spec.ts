@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import type net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
@@ -14,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import type { TestingModule } from '@nestjs/testing';
 import type { ServerChannel } from 'ssh2';
 import { SshService, type SshTarget } from '#ssh';
+import { startTcpServer } from '../support/tcp-server.js';
 import { startFakeSshd, type AfterLogin, type FakeSshd } from './fake-ssh.js';
 import { createSshModule, eventually, freshKey } from './fixtures.js';
 
@@ -23,37 +24,6 @@ const SLACK_MS = 1000;
 const MAX_RSS_GROWTH = 100 * 1024 * 1024;
 const BANNER = 'SSH-2.0-OpenSSH_9.2p1\r\n';
 const CHUNK = Buffer.alloc(64 * 1024, 'A');
-
-/** A TCP server on loopback that hands every connection to `behave`. */
-interface RawServer {
-  port: number;
-  readonly open: number;
-  close(): Promise<void>;
-}
-
-async function startRawServer(behave: (socket: net.Socket) => void): Promise<RawServer> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
-    // Reads (and drops) what the client sends, so that its hang-up is noticed.
-    socket.resume();
-    behave(socket);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    get open() {
-      return sockets.size;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 /** Writes `chunk` for as long as the peer reads it (respecting backpressure, so our side stays small). */
 function flood(stream: Writable, chunk: Buffer | string): void {
@@ -210,7 +180,11 @@ describe(SshService.name, () => {
   describe('diskUsage', () => {
     for (const [what, behave] of HOSTILE_RAW) {
       it(`throws within the deadline, with bounded memory, for a server that ${what}`, async () => {
-        const server = await startRawServer(behave);
+        const server = await startTcpServer((socket) => {
+          // Reads (and drops) what the client sends, so that its hang-up is noticed.
+          socket.resume();
+          behave(socket);
+        });
         servers.push(server);
         await assertCut(server);
       });
