@@ -1,11 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { passwordMethodOf, PoolRegistry } from '#pool';
 import { hasSsh, ServerTargets, type ServerRecord } from '#servers';
 import { DiskProbe, type DiskReading } from '../live/disk-probe.js';
 import { describePgFailure } from '../live/pg-failure.js';
 import { PostgresProbe, type PgReading } from '../live/postgres-probe.js';
 import { statusText } from '../live/status-entry.factory.js';
+import { SingleFlight } from '../live/single-flight.js';
 import { connectionsByState, STATUS_SQL, type StatusRow } from '../live/status-query.js';
+import { KeyedLimiter, LimiterBusyError } from './keyed-limiter.js';
 import type { PostgresCheckView, ServerCheckView, SshCheckView } from './server-check.dto.js';
 
 type CheckRow = StatusRow & { pg_monitor: boolean };
@@ -29,9 +31,22 @@ const NOT_IN_PG_MONITOR =
 const MD5_IN_USE =
   'The server uses md5 password authentication: scram-sha-256 is safer (set password_encryption = scram-sha-256, set the password again, and use scram-sha-256 in pg_hba.conf).';
 
-/** POST /servers/{name}/test: PostgreSQL on a fresh connection and SSH without cache, now. */
+/** Checks of one host:port that may run at once, each on its own fresh connection. */
+const CHECKS_PER_TARGET = 2;
+/** How long a check waits for one of them before the answer is 429. */
+const CHECK_WAIT_MS = 10_000;
+
+/**
+ * POST /servers/{name}/test: PostgreSQL on a fresh connection and SSH without cache, now.
+ * Concurrent checks of one server (config) share the running check, and at most
+ * CHECKS_PER_TARGET checks of one host:port run at once, so a burst of calls (or of servers
+ * pointing at one target) cannot open connection after connection to it.
+ */
 @Injectable()
 export class ServerCheckService {
+  private readonly running = new SingleFlight<ServerCheckView>();
+  private readonly perTarget = new KeyedLimiter(CHECKS_PER_TARGET, CHECK_WAIT_MS);
+
   constructor(
     private readonly pools: PoolRegistry,
     private readonly targets: ServerTargets,
@@ -39,7 +54,19 @@ export class ServerCheckService {
     private readonly disk: DiskProbe,
   ) {}
 
-  async check(server: ServerRecord): Promise<ServerCheckView> {
+  check(server: ServerRecord): Promise<ServerCheckView> {
+    const target = `${server.host}:${server.port}`;
+    return this.running.run(`${server.id}@${server.generation}`, async () => {
+      try {
+        return await this.perTarget.run(target, () => this.checkNow(server));
+      } catch (error) {
+        if (error instanceof LimiterBusyError) throw busy(target);
+        throw error;
+      }
+    });
+  }
+
+  private async checkNow(server: ServerRecord): Promise<ServerCheckView> {
     const checkedAt = new Date();
     const { reading, view: postgres } = await this.checkPostgres(server);
     const directory = reading.ok ? reading.row.data_directory : null;
@@ -152,4 +179,11 @@ export class ServerCheckService {
         };
     return { reading, view };
   }
+}
+
+function busy(target: string): HttpException {
+  return new HttpException(
+    { detail: `Too many checks of ${target} are running; try again in a few seconds` },
+    HttpStatus.TOO_MANY_REQUESTS,
+  );
 }
