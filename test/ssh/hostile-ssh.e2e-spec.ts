@@ -13,7 +13,7 @@ import type { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { TestingModule } from '@nestjs/testing';
 import type { ServerChannel } from 'ssh2';
-import { SshService, type SshTarget } from '#ssh';
+import { SshError, SshService, type SshTarget } from '#ssh';
 import { startTcpServer } from '../support/tcp-server.js';
 import { startFakeSshd, type AfterLogin, type FakeSshd } from './fake-ssh.js';
 import { createSshModule, eventually, freshKey } from './fixtures.js';
@@ -189,6 +189,24 @@ describe(SshService.name, () => {
         await assertCut(server);
       });
     }
+
+    it('throws protocol_error long before the deadline for a server that sends banner lines without end', async () => {
+      const server = await startTcpServer((socket) => {
+        socket.resume();
+        flood(socket, `${'x'.repeat(200)}\r\n`);
+      });
+      servers.push(server);
+      const started = performance.now();
+      await assert.rejects(
+        service.diskUsage(target(server.port), '/var/lib/postgresql', {
+          cacheKey: freshKey(),
+          timeoutMs: DEADLINE_MS,
+        }),
+        (error) => error instanceof SshError && error.code === 'protocol_error',
+      );
+      const elapsed = performance.now() - started;
+      assert.ok(elapsed < DEADLINE_MS / 2, `cut after ${Math.round(elapsed)} ms`);
+    });
 
     for (const [what, afterLogin] of HOSTILE_AFTER_LOGIN) {
       it(`throws within the deadline, with bounded memory, for a server that ${what}`, async () => {

@@ -7,6 +7,11 @@ import type { SshTarget } from './ssh.types.js';
 
 /** After a polite disconnect, how long the server gets to close its side before we cut. */
 const CLOSE_GRACE_MS = 1000;
+/**
+ * A banner and a key exchange take a few KiB; a server that sends more before the handshake
+ * completed is flooding (ssh2 would parse it until the deadline, a core's worth of work).
+ */
+const MAX_BYTES_BEFORE_HANDSHAKE = 1024 * 1024;
 
 export interface ExecResult {
   exitCode: number | null;
@@ -29,6 +34,7 @@ export class SshSession {
   private readonly socket = new Socket();
   private readonly hostKeyCheck: HostKeyCheck;
   private connectStarted = false;
+  private flooded = false;
   private ended = false;
   private markClosed!: () => void;
   /** Resolves once the socket is gone. */
@@ -80,6 +86,7 @@ export class SshSession {
         this.socket.connect({ host: this.target.host, port: this.target.port });
         this.connectStarted = true;
         this.client.connect(config);
+        this.limitBytesBeforeHandshake();
       } catch (error) {
         settle(error instanceof Error ? error : new Error(String(error)));
       }
@@ -140,8 +147,29 @@ export class SshSession {
     };
   }
 
+  /**
+   * Cuts a server that sends more than MAX_BYTES_BEFORE_HANDSHAKE before the handshake. Called
+   * after ssh2 paused the socket, so listening does not start the data flowing early.
+   */
+  private limitBytesBeforeHandshake(): void {
+    let received = 0;
+    const count = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received <= MAX_BYTES_BEFORE_HANDSHAKE) return;
+      this.flooded = true;
+      this.socket.destroy();
+    };
+    this.socket.on('data', count);
+    this.client.once('handshake', () => this.socket.off('data', count));
+  }
+
   private connectFailure(error: Error | undefined): SshError {
     if (this.hostKeyCheck.refused) return this.hostKeyCheck.error();
+    if (this.flooded) {
+      return new SshError('protocol_error', {
+        detail: `more than ${MAX_BYTES_BEFORE_HANDSHAKE} bytes before the handshake completed`,
+      });
+    }
     if (error) return toSshError(error);
     return new SshError('protocol_error', { detail: 'connection closed during the handshake' });
   }
