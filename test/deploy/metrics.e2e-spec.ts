@@ -294,7 +294,8 @@ describe('GET /metrics', () => {
       const moved = await api.http
         .put(`/servers/${moving}`)
         .set(bearer(operator))
-        .send({ port: targets.closedPort });
+        // A new port needs the password again (it would go to a new place).
+        .send({ port: targets.closedPort, password: main.monitorPassword });
       assert.equal(moved.status, 200, moved.text);
       await eventually(
         async () => valueOf(await families(), 'pgmon_target_up', { server: moving }),

@@ -294,7 +294,8 @@ describe('HistoryController', () => {
       ['accepts TCP and never answers', () => targets.silentPort],
     ] as const) {
       it(`returns stored history with exists null, quickly, when the server ${what}`, async () => {
-        await admin.updateServer(down, { port: port() });
+        // A new port needs the password again (it would go to a new place).
+        await admin.updateServer(down, { port: port(), password: main.monitorPassword });
         const server = await timed(() => viewer.serverStats(down));
         assert.ok(server.ms < 3000, `GET /server/{name}/stats took ${Math.round(server.ms)} ms`);
         const own = server.value.databases.find((entry) => entry.name === database.name);

@@ -64,6 +64,8 @@ describe('HistoryController', () => {
 
   describe("falling back to pgmon's history", () => {
     const unreachable = uniqueName('hist-statsdb-down');
+    /** A new port needs the password again (it would go to a new place). */
+    const moveTo = (port: number) => ({ port, password: stats.monitorPassword });
     const noSeedTables = uniqueName('hist-statsdb-noseed');
     const hanging = uniqueName('hist-statsdb-hang');
     let admin: HistoryClient;
@@ -90,7 +92,7 @@ describe('HistoryController', () => {
       });
 
       it('returns the collector history, exists null, quickly, when the server is down', async () => {
-        await admin.updateServer(unreachable, { port: targets.closedPort });
+        await admin.updateServer(unreachable, moveTo(targets.closedPort));
         const { value, ms } = await timed(() => client.serverStats(unreachable));
         const view: ServerHistory = value;
         assert.ok(ms < 1500, `answered in ${Math.round(ms)} ms`);
@@ -107,7 +109,7 @@ describe('HistoryController', () => {
       it('returns the collector history well under 3 s, each time, when the server accepts TCP and never answers', async () => {
         // PG_CONNECT_TIMEOUT_MS is 3000 here: reading the stats_db may not wait for all of it,
         // just as asking the server which databases exist may not (1.5 s at most).
-        await admin.updateServer(hanging, { port: targets.silentPort });
+        await admin.updateServer(hanging, moveTo(targets.silentPort));
         for (let round = 0; round < 2; round++) {
           const { value, ms } = await timed(() => client.serverStats(hanging));
           assert.equal(value.source, 'collector');
@@ -119,7 +121,7 @@ describe('HistoryController', () => {
 
     describe('GET /server/{server_name}/db/{db_name}', () => {
       it('returns the collector summary, exists null, when the server is down', async () => {
-        await admin.updateServer(unreachable, { port: targets.closedPort });
+        await admin.updateServer(unreachable, moveTo(targets.closedPort));
         const summary = await client.databaseSummary(unreachable, 'stats_db');
         assert.equal(summary.source, 'collector');
         assert.equal(summary.exists, null);
@@ -129,7 +131,7 @@ describe('HistoryController', () => {
 
     describe('GET /server/{server_name}/db/{db_name}/stats', () => {
       it('returns the collector history of one database when the server is down', async () => {
-        await admin.updateServer(unreachable, { port: targets.closedPort });
+        await admin.updateServer(unreachable, moveTo(targets.closedPort));
         const view = await client.databaseStats(unreachable, 'postgres');
         assert.equal(view.source, 'collector');
         assert.equal(view.exists, null);

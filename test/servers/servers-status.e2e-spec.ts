@@ -255,7 +255,9 @@ describe('ServersController', () => {
         before.some(([key]) => key.startsWith(`127.0.0.1:${main.port}:`)),
         JSON.stringify(before),
       );
-      const updated = await admin.updated(name, { port: targets.closedPort });
+      // A new port needs the password again (it would go to a new place).
+      const password = main.monitorPassword;
+      const updated = await admin.updated(name, { port: targets.closedPort, password });
       assert.equal(updated.status, 'PostgreSQL: connection refused');
       assert.equal((await admin.entry(name)).status, 'PostgreSQL: connection refused');
       const listed = (await admin.list()).find((entry) => entry.name === name);
@@ -265,7 +267,7 @@ describe('ServersController', () => {
         !after.some(([key]) => key.startsWith(`127.0.0.1:${main.port}:`)),
         `old pool still listed: ${JSON.stringify(after)}`,
       );
-      const back = await admin.updated(name, { port: main.port });
+      const back = await admin.updated(name, { port: main.port, password });
       assert.equal(back.status, 'ok');
       assert.equal((await admin.entry(name)).status, 'ok');
       assert.ok(

@@ -117,6 +117,19 @@ describe(buildAppConfig.name, () => {
     assert.equal(config.collector.intervalSeconds, 60);
   });
 
+  it('returns allowCleartextPassword false unless ALLOW_CLEARTEXT_PASSWORD is true', () => {
+    const dataDir = newDataDir();
+    assert.equal(build({ DATA_DIR: dataDir }).targets.allowCleartextPassword, false);
+    for (const value of ['true', 'TRUE', '1', 'yes']) {
+      const config = build({ DATA_DIR: dataDir, ALLOW_CLEARTEXT_PASSWORD: value });
+      assert.equal(config.targets.allowCleartextPassword, true, value);
+    }
+    for (const value of ['false', '0', 'no', '']) {
+      const config = build({ DATA_DIR: dataDir, ALLOW_CLEARTEXT_PASSWORD: value });
+      assert.equal(config.targets.allowCleartextPassword, false, value);
+    }
+  });
+
   it('returns previous encryption keys and names ENCRYPTION_KEY_PREVIOUS when one is too short', () => {
     const old = 'o'.repeat(64);
     const config = build({ DATA_DIR: newDataDir(), ENCRYPTION_KEY_PREVIOUS: ` ${old} , ` });

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { LogLevel } from '@nestjs/common';
 import { parseEncryptionKey, type EncryptionKey } from './encryption-key.js';
-import type { Env } from './env.schema.js';
+import { isTrue, type Env } from './env.schema.js';
 import { loadOrCreateKeyFile } from './key-files.js';
 import { PGMON_VERSION } from './version.js';
 
@@ -36,6 +36,8 @@ export interface TargetLimits {
   poolCloseAfterSeconds: number;
   /** 0: unlimited; 1: a fresh connection per query. */
   poolMaxUses: number;
+  /** Send a PostgreSQL password in clear text over a connection without TLS when asked to. */
+  allowCleartextPassword: boolean;
 }
 
 export type StoreLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
@@ -117,7 +119,7 @@ export function buildAppConfig(env: Env): AppConfig {
       redisUrl: env.REDIS_URL,
     },
     {
-      enabled: ['true', '1', 'yes'].includes(env.COLLECTOR_ENABLED),
+      enabled: isTrue(env.COLLECTOR_ENABLED),
       intervalSeconds: env.COLLECT_INTERVAL,
       sizeIntervalSeconds: env.COLLECT_SIZE_INTERVAL,
       sizeTimeoutMs: env.COLLECT_SIZE_TIMEOUT_MS,
@@ -142,6 +144,7 @@ function targetLimits(env: Env): TargetLimits {
     poolIdleTimeoutSeconds: env.POOL_IDLE_TIMEOUT,
     poolCloseAfterSeconds: env.POOL_CLOSE_AFTER,
     poolMaxUses: env.POOL_MAX_USES,
+    allowCleartextPassword: isTrue(env.ALLOW_CLEARTEXT_PASSWORD),
   };
 }
 

@@ -36,6 +36,26 @@ function integer(defaultValue: number, min: number, max: number) {
   );
 }
 
+/** true/false (also 1/0, yes/no, any case); empty means the default. */
+function flag(defaultValue: 'true' | 'false') {
+  return z.preprocess(
+    (value) =>
+      typeof value === 'string' && value !== ''
+        ? value.toLowerCase()
+        : value === ''
+          ? undefined
+          : value,
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+      .default(defaultValue),
+  );
+}
+
+/** What a flag() value means. */
+export function isTrue(value: string): boolean {
+  return ['true', '1', 'yes'].includes(value);
+}
+
 const keyText = optionalText
   .refine((value) => value === undefined || value !== SEED_DEFAULT_SECRET, {
     error: `is the seed's public default; set a random value of at least ${MIN_KEY_BYTES} bytes or leave it unset to have one generated`,
@@ -82,21 +102,12 @@ export const envSchema = z.object({
   COLLECT_SIZE_INTERVAL: integer(600, 5, 86400),
   COLLECT_CONCURRENCY: integer(4, 1, 64),
   COLLECT_SIZE_TIMEOUT_MS: integer(30000, 100, 600000),
-  COLLECTOR_ENABLED: z.preprocess(
-    (value) =>
-      typeof value === 'string' && value !== ''
-        ? value.toLowerCase()
-        : value === ''
-          ? undefined
-          : value,
-    z
-      .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
-      .default('true'),
-  ),
+  COLLECTOR_ENABLED: flag('true'),
   STATUS_DEADLINE_MS: integer(4000, 200, 60000),
   PG_CONNECT_TIMEOUT_MS: integer(3000, 100, 60000),
   PG_STATEMENT_TIMEOUT_MS: integer(10000, 100, 600000),
   SSH_TIMEOUT_MS: integer(5000, 200, 60000),
+  ALLOW_CLEARTEXT_PASSWORD: flag('false'),
   POOL_DEFAULT_MIN: integer(1, 0, 100),
   POOL_DEFAULT_MAX: integer(5, 1, 100),
   POOL_STATS_MIN: integer(2, 0, 100),

@@ -10,3 +10,4 @@ export {
   SeedValidationPipe,
   toIssues,
 } from './seed-validation.pipe.js';
+export { IsOmittable, parseWholeNumber, WholeNumber } from './validation/whole-number.js';

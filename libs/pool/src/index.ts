@@ -1,4 +1,6 @@
 export { isConnectionBroken } from './broken-connection.js';
+export { CleartextPasswordRefusedError, passwordMethodOf } from './closing-client.js';
+export type { PasswordMethod } from './closing-client.js';
 export { DeadlineExceededError } from './deadline.js';
 export { ResponseTooLargeError } from './frame-guard.js';
 export { poolInstanceKey, poolKey } from './pg-target.js';

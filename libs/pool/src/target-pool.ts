@@ -129,6 +129,7 @@ export function clientConfig(target: PgTarget, limits: TargetLimits): ClosingCli
     application_name: 'pgmon',
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
+    allowCleartextPassword: limits.allowCleartextPassword,
   };
 }
 

@@ -1,10 +1,21 @@
 import { UnprocessableEntityException } from '@nestjs/common';
 import ssh2 from 'ssh2';
 
+/** One body field that a cross-field rule of the service refuses. */
+export interface FieldIssue {
+  field: string;
+  msg: string;
+}
+
 /** A 422 in the seed's validation shape for one body field (cross-field rules of the service). */
 export function invalidField(field: string, msg: string): UnprocessableEntityException {
+  return invalidFields([{ field, msg }]);
+}
+
+/** A 422 naming each of the fields. */
+export function invalidFields(issues: FieldIssue[]): UnprocessableEntityException {
   return new UnprocessableEntityException({
-    detail: [{ loc: ['body', field], msg, type: 'value_error' }],
+    detail: issues.map(({ field, msg }) => ({ loc: ['body', field], msg, type: 'value_error' })),
   });
 }
 

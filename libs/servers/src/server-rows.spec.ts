@@ -303,6 +303,75 @@ describe('server rows', () => {
       assert.equal(cipher.open(same.ssh_key_passphrase ?? '', 'ssh_key_passphrase'), PASSPHRASE);
     });
 
+    it('throws 422 on password when host, port or user changes and the stored password is not sent', () => {
+      const current = record({}, { pg_password: 'pg' });
+      for (const change of [{ port: 6432 }, { user: 'other' }, { port: 6432, password: '' }]) {
+        assert.throws(() => toRowChanges(current, change, cipher), invalid('password', ['pg']));
+      }
+    });
+
+    it('returns the changes of a move with the password sent, removed, or none stored', () => {
+      const current = record({}, { pg_password: 'pg' });
+      const sent = toRowChanges(current, { port: 6432, password: 'new' }, cipher);
+      assert.equal(cipher.open(sent.pg_password ?? '', 'pg_password'), 'new');
+      assert.equal(toRowChanges(current, { port: 6432, password: null }, cipher).pg_password, null);
+      assert.equal(toRowChanges(record(), { user: 'other' }, cipher).pg_user, 'other');
+      assert.ok(!('pg_password' in toRowChanges(current, { port: 5432, user: 'monitor' }, cipher)));
+    });
+
+    it('throws 422 naming password and ssh_password when the host changes without them', () => {
+      const current = record({ sshUser: 'root' }, { pg_password: 'pg', ssh_password: 'pw' });
+      assert.throws(
+        () => toRowChanges(current, { host: '10.0.0.9' }, cipher),
+        (error: unknown) => {
+          assert.ok(error instanceof UnprocessableEntityException);
+          const body = error.getResponse() as { detail: { loc: string[] }[] };
+          assert.deepEqual(
+            body.detail.map((issue) => issue.loc[1]),
+            ['password', 'ssh_password'],
+          );
+          return true;
+        },
+      );
+    });
+
+    it('throws 422 on the SSH secret in use when ssh_port or ssh_user changes without it', () => {
+      const withPassword = record({ sshUser: 'root' }, { ssh_password: 'pw' });
+      for (const change of [{ ssh_port: 2222 }, { ssh_user: 'admin' }]) {
+        assert.throws(() => toRowChanges(withPassword, change, cipher), invalid('ssh_password'));
+      }
+      const withKey = record(
+        { sshUser: 'root', sshAuthType: 'key' },
+        { ssh_private_key: PLAIN_KEY },
+      );
+      assert.throws(
+        () => toRowChanges(withKey, { ssh_port: 2222 }, cipher),
+        invalid('ssh_private_key'),
+      );
+    });
+
+    it('returns the SSH secrets not sent with a move removed', () => {
+      const current = record(
+        { sshUser: 'root', sshAuthType: 'key' },
+        { ssh_password: 'pw', ssh_private_key: ENCRYPTED_KEY, ssh_key_passphrase: PASSPHRASE },
+      );
+      const changes = toRowChanges(current, { ssh_port: 2222, ssh_private_key: PLAIN_KEY }, cipher);
+      assert.equal(cipher.open(changes.ssh_private_key ?? '', 'ssh_private_key'), PLAIN_KEY);
+      assert.equal(changes.ssh_password, null);
+      assert.equal(changes.ssh_key_passphrase, null);
+    });
+
+    it('throws 422 on ssh_key_passphrase for a moved encrypted key sent without its passphrase', () => {
+      const current = record(
+        { sshUser: 'root', sshAuthType: 'key' },
+        { ssh_private_key: ENCRYPTED_KEY, ssh_key_passphrase: PASSPHRASE },
+      );
+      const move = { ssh_user: 'admin', ssh_private_key: ENCRYPTED_KEY };
+      assert.throws(() => toRowChanges(current, move, cipher), invalid('ssh_key_passphrase'));
+      const sent = toRowChanges(current, { ...move, ssh_key_passphrase: PASSPHRASE }, cipher);
+      assert.equal(cipher.open(sent.ssh_key_passphrase ?? '', 'ssh_key_passphrase'), PASSPHRASE);
+    });
+
     it('throws 422 on ssh_key_passphrase for a new encrypted key that the stored passphrase does not open', () => {
       const other = ssh2.utils.generateKeyPairSync('ed25519', {
         passphrase: 'another-one',

@@ -2,7 +2,8 @@ import type { SecretCipher } from '#secrets';
 import type { CreateServerDto, UpdateServerDto } from './dto/server.dto.js';
 import type { SecretField, ServerRecord, SshAuthType } from './server.record.js';
 import type { NewServerRow, ServerRowChanges } from './servers.repository.js';
-import { assertUsablePrivateKey, invalidField } from './server-input-errors.js';
+import { assertUsablePrivateKey, invalidFields, type FieldIssue } from './server-input-errors.js';
+import { movesOf, SENT_AGAIN, type ServerMoves } from './server-moves.js';
 
 type SecretInput = string | null | undefined;
 
@@ -24,10 +25,11 @@ export function toNewRow(input: CreateServerDto, cipher: SecretCipher): NewServe
     ssh_private_key: nonEmpty(input.ssh_private_key),
     ssh_key_passphrase: nonEmpty(input.ssh_key_passphrase),
   };
-  assertSshCredentials(input.ssh_user ?? null, sshAuthType, {
+  const missing = missingSshCredential(input.ssh_user ?? null, sshAuthType, {
     password: nonEmpty(input.ssh_password) !== undefined,
     key: plain.ssh_private_key !== undefined,
   });
+  if (missing) throw invalidFields([missing]);
   if (plain.ssh_private_key)
     assertUsablePrivateKey(plain.ssh_private_key, plain.ssh_key_passphrase);
   return {
@@ -48,27 +50,35 @@ export function toNewRow(input: CreateServerDto, cipher: SecretCipher): NewServe
 
 /**
  * Changes for PUT: omitted fields keep their value; secrets sent empty or omitted are kept,
- * `null` removes them. Moving the server (host or SSH port) forgets a host key recorded at
- * first contact unless the request pins one.
+ * `null` removes them. A request that changes where a stored secret would go must send it
+ * again, and the SSH secrets not sent with such a move are removed: each secret is only ever
+ * used where it was given for. Moving to another host or SSH port forgets a host key recorded
+ * at first contact unless the request pins one.
  */
 export function toRowChanges(
   current: ServerRecord,
   input: UpdateServerDto,
   cipher: SecretCipher,
 ): ServerRowChanges {
+  const moves = movesOf(current, input);
   const sshUser = input.ssh_user === undefined ? current.sshUser : input.ssh_user;
   const sshAuthType =
     input.ssh_auth_type ?? (nonEmpty(input.ssh_private_key) ? 'key' : current.sshAuthType);
   const after = (field: SecretField): boolean =>
-    secretAfterUpdate(input[SECRET_INPUTS[field]], current.sealed[field] !== null);
-  assertSshCredentials(sshUser, sshAuthType, {
-    password: after('ssh_password'),
-    key: after('ssh_private_key'),
-  });
-  checkChangedKey(current, input, cipher);
-  const moved =
-    (input.host !== undefined && input.host !== current.host) ||
-    (input.ssh_port !== undefined && input.ssh_port !== current.sshPort);
+    moves.ssh
+      ? nonEmpty(input[SECRET_INPUTS[field]]) !== undefined
+      : secretAfterUpdate(input[SECRET_INPUTS[field]], current.sealed[field] !== null);
+  const missing = [
+    passwordNotSentAgain(current, input, moves),
+    missingSshCredential(
+      sshUser,
+      sshAuthType,
+      { password: after('ssh_password'), key: after('ssh_private_key') },
+      moves.ssh,
+    ),
+  ].filter((issue) => issue !== undefined);
+  if (missing.length > 0) throw invalidFields(missing);
+  checkChangedKey(current, input, cipher, moves);
   return {
     ...(input.name !== undefined && { name: input.name }),
     ...(input.host !== undefined && { host: input.host }),
@@ -82,10 +92,29 @@ export function toRowChanges(
     ...(input.stats_db !== undefined && { stats_db: input.stats_db }),
     ...(input.ssh_host_key !== undefined
       ? { ssh_host_key: input.ssh_host_key }
-      : moved && { ssh_host_key: null }),
+      : moves.sshHost && { ssh_host_key: null }),
     ...resealStale(current, input, cipher),
+    ...(moves.ssh && SSH_SECRETS_REMOVED),
     ...sealChanged(input, cipher),
   };
+}
+
+/** The SSH secrets of a moved server, before the ones sent with the move are sealed over them. */
+const SSH_SECRETS_REMOVED = {
+  ssh_password: null,
+  ssh_private_key: null,
+  ssh_key_passphrase: null,
+} as const;
+
+/** When the stored PostgreSQL password would go to a new place without being sent again. */
+function passwordNotSentAgain(
+  current: ServerRecord,
+  input: UpdateServerDto,
+  moves: ServerMoves,
+): FieldIssue | undefined {
+  const stored = current.sealed.pg_password !== null;
+  const kept = input.password !== null && nonEmpty(input.password) === undefined;
+  return moves.pg && stored && kept ? { field: 'password', msg: SENT_AGAIN.pg } : undefined;
 }
 
 /**
@@ -129,39 +158,50 @@ function sealChanged(
   return sealed;
 }
 
-/** A new key (or passphrase) must decrypt with the passphrase (or key) it will be used with. */
+/**
+ * A new key (or passphrase) must decrypt with the passphrase (or key) it will be used with. A
+ * moved server keeps no stored SSH secret, so its passphrase goes with its key.
+ */
 function checkChangedKey(
   current: ServerRecord,
   input: UpdateServerDto,
   cipher: SecretCipher,
+  moves: ServerMoves,
 ): void {
   const newKey = nonEmpty(input.ssh_private_key);
   const newPassphrase = nonEmpty(input.ssh_key_passphrase);
   if (newKey === undefined && newPassphrase === undefined) return;
-  const key = newKey ?? openIfSet(current.sealed.ssh_private_key, 'ssh_private_key', cipher);
+  const stored = (field: SecretField) =>
+    moves.ssh ? undefined : openIfSet(current.sealed[field], field, cipher);
+  const key = newKey ?? stored('ssh_private_key');
   if (key === undefined) return;
   const passphrase =
-    input.ssh_key_passphrase === null
-      ? undefined
-      : (newPassphrase ??
-        openIfSet(current.sealed.ssh_key_passphrase, 'ssh_key_passphrase', cipher));
+    input.ssh_key_passphrase === null ? undefined : (newPassphrase ?? stored('ssh_key_passphrase'));
   assertUsablePrivateKey(key, passphrase);
 }
 
-function assertSshCredentials(
+/** The SSH credential the server would log in with, when it is missing. */
+function missingSshCredential(
   sshUser: string | null,
   authType: SshAuthType,
   has: { password: boolean; key: boolean },
-): void {
-  if (!sshUser) return;
-  if (authType === 'key' && !has.key)
-    throw invalidField('ssh_private_key', 'ssh_private_key is required when ssh_auth_type is key');
-  if (authType === 'password' && !has.password) {
-    throw invalidField(
-      'ssh_password',
-      'ssh_password is required when ssh_user is set (or use ssh_auth_type key)',
-    );
+  moved = false,
+): FieldIssue | undefined {
+  if (!sshUser) return undefined;
+  const again = moved ? `; ${SENT_AGAIN.ssh}` : '';
+  if (authType === 'key' && !has.key) {
+    return {
+      field: 'ssh_private_key',
+      msg: `ssh_private_key is required when ssh_auth_type is key${again}`,
+    };
   }
+  if (authType === 'password' && !has.password) {
+    return {
+      field: 'ssh_password',
+      msg: `ssh_password is required when ssh_user is set (or use ssh_auth_type key)${again}`,
+    };
+  }
+  return undefined;
 }
 
 function secretAfterUpdate(value: SecretInput, stored: boolean): boolean {

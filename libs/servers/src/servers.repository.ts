@@ -38,6 +38,16 @@ export class ServersRepository {
     return row ? toRecord(row) : undefined;
   }
 
+  /** The server whose name equals `name` ignoring case (names are unique that way). */
+  async findByNameIgnoringCase(name: string): Promise<ServerRecord | undefined> {
+    const row = await this.store.db
+      .selectFrom('servers')
+      .selectAll()
+      .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
+      .executeTakeFirst();
+    return row ? toRecord(row) : undefined;
+  }
+
   async findById(id: number): Promise<ServerRecord | undefined> {
     const row = await this.store.db
       .selectFrom('servers')

@@ -41,6 +41,11 @@ export class ServersService {
     return this.servers.findById(id);
   }
 
+  /**
+   * Looked up by exact name: names are unique regardless of case, but a URL with another case
+   * is another URL (as for any resource), and one spelling per server keeps caches and logs
+   * unambiguous.
+   */
   async get(name: string): Promise<ServerRecord> {
     const server = await this.servers.findByName(name);
     if (!server) throw new NotFoundException(`Server ${name} not found`);
@@ -48,7 +53,7 @@ export class ServersService {
   }
 
   async create(input: CreateServerDto, actor: ServerActor): Promise<ServerRecord> {
-    if (await this.servers.findByName(input.name)) throw duplicate(input.name);
+    await this.assertNameFree(input.name);
     try {
       await this.servers.insert(toNewRow(input, this.cipher));
     } catch (error) {
@@ -64,8 +69,7 @@ export class ServersService {
   async update(name: string, input: UpdateServerDto, actor: ServerActor): Promise<ServerRecord> {
     const current = await this.get(name);
     const newName = input.name ?? current.name;
-    if (newName !== current.name && (await this.servers.findByName(newName)))
-      throw duplicate(newName);
+    if (newName !== current.name) await this.assertNameFree(newName, current.id);
     try {
       if (!(await this.servers.update(current.id, toRowChanges(current, input, this.cipher)))) {
         throw new NotFoundException(`Server ${name} not found`);
@@ -93,6 +97,12 @@ export class ServersService {
     return this.servers.pinHostKey(server.id, server.generation, fingerprint);
   }
 
+  /** 409 when another server has this name in any case. */
+  private async assertNameFree(name: string, ownId?: number): Promise<void> {
+    const holder = await this.servers.findByNameIgnoringCase(name);
+    if (holder && holder.id !== ownId) throw duplicate(name, holder.name);
+  }
+
   private async record(
     actor: ServerActor,
     action: string,
@@ -109,6 +119,10 @@ export class ServersService {
   }
 }
 
-function duplicate(name: string): ConflictException {
-  return new ConflictException(`Server ${name} already exists`);
+function duplicate(name: string, existing = name): ConflictException {
+  return new ConflictException(
+    existing === name
+      ? `Server ${name} already exists`
+      : `Server ${existing} already exists (names are unique regardless of case)`,
+  );
 }

@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { HostKeyCheck } from './host-key.js';
 import { authMethodFor } from './ssh-auth.js';
@@ -6,6 +7,11 @@ import type { SshTarget } from './ssh.types.js';
 
 /** After a polite disconnect, how long the server gets to close its side before we cut. */
 const CLOSE_GRACE_MS = 1000;
+/**
+ * A banner and a key exchange take a few KiB; a server that sends more before the handshake
+ * completed is flooding (ssh2 would parse it until the deadline, a core's worth of work).
+ */
+const MAX_BYTES_BEFORE_HANDSHAKE = 1024 * 1024;
 
 export interface ExecResult {
   exitCode: number | null;
@@ -20,19 +26,38 @@ export interface ExecResult {
  */
 export class SshSession {
   private readonly client = new Client();
+  /**
+   * Our own socket, handed to ssh2: ssh2's destroy() and end() do nothing once the socket is no
+   * longer writable (after a polite end, or when the server half-closed), which left a flooding
+   * or silent server connected for as long as it liked.
+   */
+  private readonly socket = new Socket();
   private readonly hostKeyCheck: HostKeyCheck;
   private connectStarted = false;
+  private flooded = false;
   private ended = false;
   private markClosed!: () => void;
   /** Resolves once the socket is gone. */
   readonly closed = new Promise<void>((resolve) => (this.markClosed = resolve));
 
-  constructor(private readonly target: SshTarget) {
+  /**
+   * `onHostKeyVerified` is called once the key exchange completed: the server proved it holds
+   * the host key (ssh2 checked its signature), and no credential has been sent yet.
+   */
+  constructor(
+    private readonly target: SshTarget,
+    onHostKeyVerified?: (fingerprint: string) => void,
+  ) {
     this.hostKeyCheck = new HostKeyCheck(target.pinnedHostKey);
     // ssh2 also emits errors after a failure was reported (e.g. on the way down): without a
     // listener they would crash the process.
     this.client.on('error', () => undefined);
     this.client.once('close', () => this.markClosed());
+    this.socket.once('close', () => this.markClosed());
+    this.client.once('handshake', () => {
+      const fingerprint = this.hostKeyCheck.seen;
+      if (fingerprint !== undefined) onHostKeyVerified?.(fingerprint);
+    });
   }
 
   /** Fingerprint of the host key the server presented (set once connect() succeeded). */
@@ -57,8 +82,11 @@ export class SshSession {
       };
       this.client.once('ready', onReady).once('error', onError).once('close', onClose);
       try {
-        this.client.connect(config);
+        // Connecting before ssh2 sees the socket: ssh2 takes an idle socket as connected.
+        this.socket.connect({ host: this.target.host, port: this.target.port });
         this.connectStarted = true;
+        this.client.connect(config);
+        this.limitBytesBeforeHandshake();
       } catch (error) {
         settle(error instanceof Error ? error : new Error(String(error)));
       }
@@ -95,7 +123,7 @@ export class SshSession {
     this.ended = true;
     if (!this.connectStarted) return this.markClosed();
     this.client.end();
-    const timer = setTimeout(() => this.destroy(), CLOSE_GRACE_MS);
+    const timer = setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS);
     timer.unref();
     void this.closed.then(() => clearTimeout(timer));
   }
@@ -104,15 +132,13 @@ export class SshSession {
   destroy(): void {
     this.ended = true;
     if (!this.connectStarted) return this.markClosed();
-    this.client.destroy();
+    this.socket.destroy();
   }
 
   private connectConfig(readyTimeoutMs: number): ConnectConfig {
-    const { host, port, username } = this.target;
     return {
-      host,
-      port,
-      username,
+      sock: this.socket,
+      username: this.target.username,
       authHandler: [authMethodFor(this.target)],
       hostVerifier: this.hostKeyCheck.verify,
       readyTimeout: Math.max(1, Math.ceil(readyTimeoutMs)),
@@ -121,8 +147,29 @@ export class SshSession {
     };
   }
 
+  /**
+   * Cuts a server that sends more than MAX_BYTES_BEFORE_HANDSHAKE before the handshake. Called
+   * after ssh2 paused the socket, so listening does not start the data flowing early.
+   */
+  private limitBytesBeforeHandshake(): void {
+    let received = 0;
+    const count = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received <= MAX_BYTES_BEFORE_HANDSHAKE) return;
+      this.flooded = true;
+      this.socket.destroy();
+    };
+    this.socket.on('data', count);
+    this.client.once('handshake', () => this.socket.off('data', count));
+  }
+
   private connectFailure(error: Error | undefined): SshError {
     if (this.hostKeyCheck.refused) return this.hostKeyCheck.error();
+    if (this.flooded) {
+      return new SshError('protocol_error', {
+        detail: `more than ${MAX_BYTES_BEFORE_HANDSHAKE} bytes before the handshake completed`,
+      });
+    }
     if (error) return toSshError(error);
     return new SshError('protocol_error', { detail: 'connection closed during the handshake' });
   }
@@ -160,10 +207,13 @@ export interface SessionLimits {
   signal: AbortSignal;
   /** Sessions still open, so that a shutdown can close them. */
   live: Set<SshSession>;
+  /** See the SshSession constructor. */
+  onHostKeyVerified?: (fingerprint: string) => void;
 }
 
 /**
- * Opens a session, runs `work` on it and closes it, whatever happens. Past the deadline (or
+ * Opens a session, runs `work` on it and closes it, whatever happens: politely after success,
+ * at once after a failure (a server that floods or stalls gets no grace). Past the deadline (or
  * on shutdown) the connection is destroyed and the call rejects at once, even if the server
  * never answers.
  */
@@ -172,19 +222,23 @@ export async function withSession<T>(
   limits: SessionLimits,
   work: (session: SshSession) => Promise<T>,
 ): Promise<T> {
-  const session = new SshSession(target);
+  const session = new SshSession(target, limits.onHostKeyVerified);
   limits.live.add(session);
   void session.closed.then(() => limits.live.delete(session));
   const stop = interruption(limits, () => session.destroy());
+  let done = false;
   try {
     const run = async () => {
       await session.connect(limits.timeoutMs);
       return work(session);
     };
-    return await Promise.race([run(), stop.promise]);
+    const result = await Promise.race([run(), stop.promise]);
+    done = true;
+    return result;
   } finally {
     stop.dispose();
-    session.close();
+    if (done) session.close();
+    else session.destroy();
   }
 }
 

@@ -33,6 +33,12 @@ export interface DiskUsageOptions {
   bypassCache?: boolean;
   /** Deadline of the whole operation, connect included; default 5000 ms. */
   timeoutMs?: number;
+  /**
+   * Called as soon as a session's key exchange completed (the server proved its host key),
+   * before authentication: a caller records a first-contact key here, so that it is pinned even
+   * when the login or the read then fails. The read's result waits for the promise.
+   */
+  onHostKeyVerified?: (fingerprint: string) => Promise<void>;
 }
 
 /** Disk usage of monitored servers over SSH, cached SSH_CACHE_TTL seconds per cache key. */
@@ -69,7 +75,9 @@ export class SshService implements OnApplicationShutdown {
     const timeoutMs = checkedTimeout(options.timeoutMs);
     const key = options.cacheKey;
     const read = () =>
-      coalesceAsync(`${this.instance}:${key}`, () => this.read(target, path, timeoutMs));
+      coalesceAsync(`${this.instance}:${key}`, () =>
+        this.read(target, path, timeoutMs, options.onHostKeyVerified),
+      );
     if (options.bypassCache || this.ttlMs <= 0) {
       this.metrics.miss('ssh');
       const outcome = await read();
@@ -106,8 +114,17 @@ export class SshService implements OnApplicationShutdown {
     target: SshTarget,
     path: string,
     timeoutMs: number,
+    onHostKeyVerified?: (fingerprint: string) => Promise<void>,
   ): Promise<DiskUsageOutcome> {
-    const limits = { timeoutMs, signal: this.shutdown.signal, live: this.liveSessions };
+    const recording: Promise<void>[] = [];
+    const limits = {
+      timeoutMs,
+      signal: this.shutdown.signal,
+      live: this.liveSessions,
+      onHostKeyVerified:
+        onHostKeyVerified &&
+        ((fingerprint: string) => void recording.push(this.record(onHostKeyVerified, fingerprint))),
+    };
     try {
       return await withSession(target, limits, async (session) => {
         const usage = await readDiskUsage(session, path);
@@ -117,6 +134,20 @@ export class SshService implements OnApplicationShutdown {
       const failure = toSshError(error);
       this.logFailure(target, failure);
       return failureOutcome(failure);
+    } finally {
+      await Promise.all(recording);
+    }
+  }
+
+  /** Runs the caller's host key callback; its failure is logged, the read goes on. */
+  private async record(
+    onHostKeyVerified: (fingerprint: string) => Promise<void>,
+    fingerprint: string,
+  ): Promise<void> {
+    try {
+      await onHostKeyVerified(fingerprint);
+    } catch (error) {
+      this.logger.warn(`Recording host key ${fingerprint} failed: ${String(error)}`);
     }
   }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { CleartextPasswordRefusedError } from '#pool';
 import { SecretDecryptError } from '#secrets';
 import { describePgFailure, timeoutFailure, type PgFailure } from './pg-failure.js';
 
@@ -111,6 +112,14 @@ describe('describePgFailure', () => {
     assertSafe(failure);
   });
 
+  it('returns cleartext_password_refused for a clear-text password request that was refused', () => {
+    const failure = describePgFailure(new CleartextPasswordRefusedError(), CONTEXT);
+    assert.equal(failure.code, 'cleartext_password_refused');
+    assert.equal(failure.reason, 'clear-text password refused');
+    assert.match(failure.message, /clear text.*without TLS/);
+    assertSafe(failure);
+  });
+
   for (const [what, error] of [
     ['an error without a code', new Error(RAW)],
     ['a string', RAW],
@@ -131,6 +140,7 @@ describe('describePgFailure', () => {
       ...SQLSTATE_CASES.map(([sqlstate]) => pgError(sqlstate)),
       ...NETWORK_CASES.map(([, error]) => error),
       new SecretDecryptError('x'),
+      new CleartextPasswordRefusedError(),
       undefined,
     ];
     const reasons = new Set(errors.map((error) => describePgFailure(error, CONTEXT).reason));

@@ -1,4 +1,4 @@
-import { DeadlineExceededError, ResponseTooLargeError } from '#pool';
+import { CleartextPasswordRefusedError, DeadlineExceededError, ResponseTooLargeError } from '#pool';
 import { SecretDecryptError } from '#secrets';
 
 /** Why PostgreSQL did not answer: a stable code, a short reason for `status`, and a sentence. */
@@ -145,6 +145,13 @@ export function describePgFailure(error: unknown, context: PgFailureContext): Pg
       'secret_unreadable',
       'stored password unreadable',
       'the stored password cannot be decrypted with the configured ENCRYPTION_KEY',
+    );
+  }
+  if (error instanceof CleartextPasswordRefusedError) {
+    return failure(
+      'cleartext_password_refused',
+      'clear-text password refused',
+      'the server asked for the password in clear text on a connection without TLS, and pgmon did not send it',
     );
   }
   const like = (typeof error === 'object' && error !== null ? error : {}) as ErrorLike;

@@ -82,14 +82,27 @@ describe(PrivateKeyConstraint.name, () => {
 });
 
 describe('SERVER_NAME_PATTERN', () => {
-  it('accepts 1-63 characters of letters, digits, ".", "_" and "-"', () => {
-    for (const name of ['a', 'production-db', 'db_1.example', 'A'.repeat(63)]) {
+  it('accepts 1-63 characters of letters, digits, ".", "_" and "-", first a letter or digit', () => {
+    for (const name of ['a', '7', 'production-db', 'db_1.example', 'A'.repeat(63), 'x..', 'x-']) {
       assert.match(name, SERVER_NAME_PATTERN);
     }
   });
 
-  it('refuses spaces, slashes, 64 characters and the empty name', () => {
-    for (const name of ['a b', 'a/b', 'A'.repeat(64), '', 'db?x', 'naïve']) {
+  it('refuses spaces, slashes, 64 characters, the empty name and a leading ".", "_" or "-"', () => {
+    for (const name of [
+      'a b',
+      'a/b',
+      'A'.repeat(64),
+      '',
+      'db?x',
+      'naïve',
+      '.',
+      '..',
+      '-',
+      '_x',
+      '.x',
+      '-x',
+    ]) {
       assert.doesNotMatch(name, SERVER_NAME_PATTERN);
     }
   });

@@ -1,8 +1,12 @@
 import { isIP } from 'node:net';
 import { ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
 
-/** Server names: 1-63 characters of letters, digits, ".", "_" and "-" (they appear in URLs). */
-export const SERVER_NAME_PATTERN = /^[A-Za-z0-9._-]{1,63}$/;
+/**
+ * Server names: 1-63 characters of letters, digits, ".", "_" and "-", starting with a letter or
+ * digit. They appear in URLs, where "." and ".." are path steps and a leading "-" reads as an
+ * option on command lines.
+ */
+export const SERVER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 /** OpenSSH fingerprint as `ssh-keygen -lf` prints it. */
 export const HOST_KEY_PATTERN = /^SHA256:[A-Za-z0-9+/]{43}$/;
 /** PostgreSQL identifiers (role, database): at most 63 bytes, no control characters. */

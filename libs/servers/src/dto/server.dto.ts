@@ -1,17 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  Validate,
-  ValidateIf,
-} from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsString, Matches, MaxLength, Validate, ValidateIf } from 'class-validator';
+import { IsOmittable, WholeNumber } from '#http';
 import { SSH_AUTH_TYPES, SSL_MODES, type SshAuthType, type SslMode } from '../server.record.js';
 import {
   HOST_KEY_PATTERN,
@@ -38,7 +28,8 @@ export class CreateServerDto {
   @ApiProperty({ example: 'production-db', pattern: SERVER_NAME_PATTERN.source })
   @IsString()
   @Matches(SERVER_NAME_PATTERN, {
-    message: 'name must be 1-63 characters of letters, digits, ".", "_" or "-"',
+    message:
+      'name must be 1-63 characters of letters, digits, ".", "_" or "-", starting with a letter or digit',
   })
   name!: string;
 
@@ -47,11 +38,8 @@ export class CreateServerDto {
   @Validate(HostConstraint)
   host!: string;
 
-  @ApiProperty({ example: 5432, minimum: 1, maximum: 65535 })
-  @Type(() => Number)
-  @IsInt({ message: 'port must be a whole number' })
-  @Min(1, { message: 'port must be between 1 and 65535' })
-  @Max(65535, { message: 'port must be between 1 and 65535' })
+  @ApiProperty({ example: 5432, minimum: 1, maximum: 65535, type: 'integer' })
+  @WholeNumber('port', 1, 65535)
   port!: number;
 
   @ApiProperty({ example: 'pgmon', description: 'PostgreSQL role (pg_monitor is enough)' })
@@ -86,12 +74,9 @@ export class CreateServerDto {
   @MaxLength(MAX_SECRET_LENGTH)
   ssh_password?: string | null;
 
-  @ApiPropertyOptional({ example: 22, default: 22 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'ssh_port must be a whole number' })
-  @Min(1, { message: 'ssh_port must be between 1 and 65535' })
-  @Max(65535, { message: 'ssh_port must be between 1 and 65535' })
+  @ApiPropertyOptional({ example: 22, default: 22, minimum: 1, maximum: 65535, type: 'integer' })
+  @IsOmittable()
+  @WholeNumber('ssh_port', 1, 65535)
   ssh_port?: number;
 
   @ApiPropertyOptional({
@@ -111,7 +96,7 @@ export class CreateServerDto {
     enum: SSH_AUTH_TYPES,
     description: 'Default: key when ssh_private_key is given, else password',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(SSH_AUTH_TYPES, { message: 'ssh_auth_type must be password or key' })
   ssh_auth_type?: SshAuthType;
 
@@ -153,7 +138,7 @@ export class CreateServerDto {
     default: 'postgres',
     description: 'Database to connect to for live status',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Matches(PG_IDENTIFIER_PATTERN, {
     message: 'database must be 1-63 characters without control characters',
@@ -161,10 +146,14 @@ export class CreateServerDto {
   database?: string;
 
   @ApiPropertyOptional({ enum: SSL_MODES, default: 'disable' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(SSL_MODES, { message: 'ssl_mode must be disable, require or verify-full' })
   ssl_mode?: SslMode;
 }
 
-/** PUT: the same fields, all optional; omitted fields keep their stored value. */
-export class UpdateServerDto extends PartialType(CreateServerDto) {}
+/**
+ * PUT: the same fields, all optional; omitted fields keep their stored value. `null` passes only
+ * where the field itself allows it (secrets and optional settings: "remove"); a required field
+ * sent as null is a 422, not a NOT NULL error from the store.
+ */
+export class UpdateServerDto extends PartialType(CreateServerDto, { skipNullProperties: false }) {}

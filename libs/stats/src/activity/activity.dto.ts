@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { WholeNumber } from '#http';
 
 export const SESSION_STATES = [
   'active',
@@ -12,6 +12,8 @@ export const SESSION_STATES = [
 ] as const;
 
 export const MAX_ACTIVITY_ROWS = 5000;
+/** A year: longer is no filter at all, and 1e20 ms would overflow PostgreSQL's interval. */
+export const MAX_MIN_DURATION_MS = 366 * 24 * 3600 * 1000;
 
 export class ActivityQueryDto {
   @ApiPropertyOptional({ enum: SESSION_STATES, description: 'Only sessions in this state' })
@@ -27,19 +29,17 @@ export class ActivityQueryDto {
 
   @ApiPropertyOptional({
     description: 'Only sessions whose current query started at least this long ago (ms)',
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_MIN_DURATION_MS,
   })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'min_duration_ms must be a whole number' })
-  @Min(0, { message: 'min_duration_ms must be 0 or more' })
+  @WholeNumber('min_duration_ms', 0, MAX_MIN_DURATION_MS)
   min_duration_ms?: number;
 
-  @ApiPropertyOptional({ default: 1000, maximum: MAX_ACTIVITY_ROWS })
+  @ApiPropertyOptional({ default: 1000, type: 'integer', minimum: 1, maximum: MAX_ACTIVITY_ROWS })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be a whole number' })
-  @Min(1, { message: `limit must be between 1 and ${MAX_ACTIVITY_ROWS}` })
-  @Max(MAX_ACTIVITY_ROWS, { message: `limit must be between 1 and ${MAX_ACTIVITY_ROWS}` })
+  @WholeNumber('limit', 1, MAX_ACTIVITY_ROWS)
   limit?: number;
 }
 

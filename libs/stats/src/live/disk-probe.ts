@@ -45,8 +45,11 @@ export class DiskProbe {
         cacheKey: sshCacheKey(server.id, server.generation),
         bypassCache,
         timeoutMs: this.config.targets.sshTimeoutMs,
+        // Pinned at the handshake, before the login: a failed login or read still pins it.
+        ...(server.sshHostKey === null && {
+          onHostKeyVerified: (fingerprint: string) => this.pin(server, fingerprint),
+        }),
       });
-      if (result.firstContact && !result.cached) await this.pin(server, result.hostKey);
       return { ok: true, result };
     } catch (error) {
       return { ok: false, failure: describeSshFailure(error) };

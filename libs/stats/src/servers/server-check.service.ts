@@ -1,10 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { coalesceAsync } from '@cacheable/utils';
+import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { AppConfig } from '#config';
+import { passwordMethodOf } from '#pool';
 import { hasSsh, type ServerRecord } from '#servers';
+import { TargetQuery, type PgFailure } from '#target-query';
 import { DiskProbe, type DiskReading } from '../live/disk-probe.js';
-import { PostgresProbe, type PgReading } from '../live/postgres-probe.js';
+import type { PgReading } from '../live/postgres-probe.js';
 import { statusText } from '../live/status-entry.factory.js';
-import { STATUS_SQL, type StatusRow } from '../live/status-query.js';
+import { connectionsByState, STATUS_SQL, type StatusRow } from '../live/status-query.js';
+import { KeyedLimiter, LimiterBusyError } from './keyed-limiter.js';
 import type { PostgresCheckView, ServerCheckView, SshCheckView } from './server-check.dto.js';
 
 type CheckRow = StatusRow & { pg_monitor: boolean };
@@ -21,18 +26,51 @@ const HINTS: Record<string, string> = {
   database_not_found: 'Set `database` to an existing database (postgres by default).',
   permission_denied: 'GRANT pg_monitor TO <role>;',
   tls_error: 'Check ssl_mode against the server’s ssl setting and certificate.',
+  cleartext_password_refused:
+    'Use scram-sha-256 for this client in pg_hba.conf, or ssl_mode require or verify-full; to send the password in clear text anyway, set ALLOW_CLEARTEXT_PASSWORD=true.',
 };
 
-/** POST /servers/{name}/test: PostgreSQL on a fresh connection and SSH without cache, now. */
+const NOT_IN_PG_MONITOR =
+  'The role is not in pg_monitor: other users’ queries and some columns stay hidden. GRANT pg_monitor TO <role>;';
+const MD5_IN_USE =
+  'The server uses md5 password authentication: scram-sha-256 is safer (set password_encryption = scram-sha-256, set the password again, and use scram-sha-256 in pg_hba.conf).';
+
+/** Checks of one host:port that may run at once, each on its own fresh connection. */
+const CHECKS_PER_TARGET = 2;
+/** How long a check waits for one of them before the answer is 429. */
+const CHECK_WAIT_MS = 10_000;
+
+/**
+ * POST /servers/{name}/test: PostgreSQL on a fresh connection and SSH without cache, now.
+ * Concurrent checks of one server (config) share the running check, and at most
+ * CHECKS_PER_TARGET checks of one host:port run at once, so a burst of calls (or of servers
+ * pointing at one target) cannot open connection after connection to it.
+ */
 @Injectable()
 export class ServerCheckService {
+  /** Names this instance's checks in coalesceAsync's process-wide table. */
+  private readonly instance = randomUUID();
+  private readonly perTarget = new KeyedLimiter(CHECKS_PER_TARGET, CHECK_WAIT_MS);
+
   constructor(
-    private readonly postgres: PostgresProbe,
+    private readonly query: TargetQuery,
     private readonly disk: DiskProbe,
     private readonly config: AppConfig,
   ) {}
 
-  async check(server: ServerRecord): Promise<ServerCheckView> {
+  check(server: ServerRecord): Promise<ServerCheckView> {
+    const target = `${server.host}:${server.port}`;
+    return coalesceAsync(`${this.instance}:${server.id}@${server.generation}`, async () => {
+      try {
+        return await this.perTarget.run(target, () => this.checkNow(server));
+      } catch (error) {
+        if (error instanceof LimiterBusyError) throw busy(target);
+        throw error;
+      }
+    });
+  }
+
+  private async checkNow(server: ServerRecord): Promise<ServerCheckView> {
     const checkedAt = new Date();
     const { reading, view: postgres } = await this.checkPostgres(server);
     const directory = reading.ok ? reading.row.data_directory : null;
@@ -50,15 +88,20 @@ export class ServerCheckService {
     server: ServerRecord,
   ): Promise<{ reading: PgReading; view: PostgresCheckView }> {
     const started = Date.now();
-    const reading = await this.postgres.readRow<CheckRow>(server, CHECK_SQL, {
-      fresh: true,
-      deadlineMs: this.config.targets.statusDeadlineMs,
-    });
+    const answer = await this.query.run(
+      server,
+      async (client) => ({
+        row: (await client.query<CheckRow>(CHECK_SQL)).rows[0],
+        passwordMethod: passwordMethodOf(client),
+      }),
+      { fresh: true, deadlineMs: this.config.targets.statusDeadlineMs },
+    );
     const latency = Date.now() - started;
-    if (!reading.ok) {
-      const { failure } = reading;
+    const row = answer.ok ? answer.value.row : undefined;
+    if (!answer.ok || !row) {
+      const failure = answer.ok ? NO_ROW : answer.failure;
       return {
-        reading,
+        reading: { ok: false, failure },
         view: {
           ok: false,
           latency_ms: latency,
@@ -70,14 +113,12 @@ export class ServerCheckService {
         },
       };
     }
-    const { row } = reading;
-    const hints = row.pg_monitor
-      ? []
-      : [
-          'The role is not in pg_monitor: other users’ queries and some columns stay hidden. GRANT pg_monitor TO <role>;',
-        ];
+    const hints = [
+      ...(row.pg_monitor ? [] : [NOT_IN_PG_MONITOR]),
+      ...(answer.value.passwordMethod === 'md5' ? [MD5_IN_USE] : []),
+    ];
     return {
-      reading,
+      reading: { ok: true, row: { ...row, connections: connectionsByState(row.connections) } },
       view: {
         ok: true,
         latency_ms: latency,
@@ -140,4 +181,17 @@ export class ServerCheckService {
         };
     return { reading, view };
   }
+}
+
+const NO_ROW: PgFailure = {
+  code: 'server_error',
+  reason: 'server error',
+  message: 'the status query returned no row',
+};
+
+function busy(target: string): HttpException {
+  return new HttpException(
+    { detail: `Too many checks of ${target} are running; try again in a few seconds` },
+    HttpStatus.TOO_MANY_REQUESTS,
+  );
 }
