@@ -8,7 +8,7 @@ function cspDirectives(response: Response): Map<string, string[]> {
   const header = response.headers['content-security-policy'];
   assert.equal(typeof header, 'string', 'Content-Security-Policy is set');
   const directives = new Map<string, string[]>();
-  for (const part of (header).split(';')) {
+  for (const part of header.split(';')) {
     const [name, ...values] = part.trim().split(/\s+/);
     if (name) directives.set(name, values);
   }

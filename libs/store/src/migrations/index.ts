@@ -4,6 +4,7 @@ import { usersAndAudit } from './001-users-and-audit.js';
 import { servers } from './002-servers.js';
 import { history } from './003-history.js';
 import { widerCollectorId } from './004-wider-collector-id.js';
+import { caseInsensitiveLogins } from './005-case-insensitive-logins.js';
 import { collectorTasks } from './007-collector-tasks.js';
 
 /** Every migration, in order. Append only: a released migration never changes. */
@@ -16,6 +17,7 @@ export class StoreMigrations implements MigrationProvider {
       '002-servers': servers(this.dialect),
       '003-history': history(this.dialect),
       '004-wider-collector-id': widerCollectorId(this.dialect),
+      '005-case-insensitive-logins': caseInsensitiveLogins(),
       '007-collector-tasks': collectorTasks(),
     });
   }
