@@ -2,6 +2,7 @@
  * Migration 005-case-insensitive-logins on a store that has users from before it, on SQLite
  * and PostgreSQL. A store "from before" is made by starting a store and undoing 005 (its index,
  * its column, its row in kysely_migration), then writing users as an earlier version would.
+ * Later migrations (007) stay applied, as on a store of the version before this one.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

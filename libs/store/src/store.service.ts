@@ -42,7 +42,13 @@ export class StoreService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async migrate(): Promise<void> {
-    const migrator = new Migrator({ db: this.db, provider: new StoreMigrations(this.dialect) });
+    const migrator = new Migrator({
+      db: this.db,
+      provider: new StoreMigrations(this.dialect),
+      // Numbers are handed out to pieces of work in parallel, so a store may have run 007
+      // before 005 arrives; each migration stands on its own, so run the missing ones.
+      allowUnorderedMigrations: true,
+    });
     const { error, results } = await migrator.migrateToLatest();
     for (const result of results ?? []) {
       if (result.status === 'Success') this.logger.log(`Applied migration ${result.migrationName}`);
