@@ -67,13 +67,15 @@ describe('HTTP pipeline security headers (helmet)', () => {
       assert.equal(response.headers['x-content-type-options'], 'nosniff');
     });
 
-    it('answers Cache-Control: no-store on a failed login', async () => {
-      const response = await api.http
-        .post('/token')
-        .type('form')
-        .send({ username: 'admin', password: 'not the password' });
-      assert.equal(response.status, 401);
-      assert.match(String(response.headers['cache-control']), /\bno-store\b/);
+    it('answers Cache-Control: no-store on a failed login, also under /api', async () => {
+      for (const path of ['/token', '/api/token']) {
+        const response = await api.http
+          .post(path)
+          .type('form')
+          .send({ username: 'admin', password: 'not the password' });
+        assert.equal(response.status, 401, path);
+        assert.match(String(response.headers['cache-control']), /\bno-store\b/, path);
+      }
     });
   });
 

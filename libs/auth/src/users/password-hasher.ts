@@ -71,7 +71,7 @@ export class PasswordHasher implements OnApplicationShutdown {
       // Started on the first login, kept a minute after the last.
       idleTimeout: 60_000,
       // Below the event loop's priority (Linux: per thread).
-      niceIncrement: 19,
+      niceIncrement: 10,
     });
     if (this.pool.queueSize >= MAX_WAITING_HASHES) {
       return Promise.reject(new HashingBusyException());
