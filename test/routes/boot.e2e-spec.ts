@@ -189,6 +189,13 @@ describe('API process (main.js)', { concurrency: true }, () => {
       assert.notEqual(keysBeforeRestart.secret_key, keysBeforeRestart.encryption_key);
     });
 
+    it('creates DATA_DIR with mode 0700 and the store files (pgmon.db, -wal, -shm) with mode 0600', () => {
+      assert.equal(statSync(dataDir).mode & 0o777, 0o700, 'DATA_DIR mode');
+      for (const name of ['pgmon.db', 'pgmon.db-wal', 'pgmon.db-shm']) {
+        assert.equal(statSync(join(dataDir, name)).mode & 0o777, 0o600, `${name} mode`);
+      }
+    });
+
     it('prints a generated admin password once, and that password logs in', async () => {
       const matches = [...first.log.matchAll(/generated password: (\S+)/g)];
       assert.equal(matches.length, 1, first.log);

@@ -98,7 +98,8 @@ describe('Route protection', () => {
   let api: TestApi;
   let document: OpenApiDocument;
   const tokens = {} as Record<Role, string>;
-  let adminVersion: unknown;
+  /** The admin's real claims without jti, iat and exp: what a forger would copy. */
+  let adminClaims: Record<string, unknown>;
 
   /** Calls `route` (with a `{}` body where it takes one) and an optional raw Authorization. */
   function call(route: string, authorization?: string): Promise<Response> {
@@ -117,7 +118,11 @@ describe('Route protection', () => {
       api.userToken('rp-viewer', 'viewer'),
       api.userToken('rp-operator', 'operator'),
     ]);
-    adminVersion = decodeClaims(tokens.admin).ver;
+    adminClaims = Object.fromEntries(
+      Object.entries(decodeClaims(tokens.admin)).filter(
+        ([name]) => !['jti', 'iat', 'exp'].includes(name),
+      ),
+    );
     const response = await api.http.get('/openapi.json');
     assert.equal(response.status, 200);
     document = response.body as OpenApiDocument;
@@ -241,25 +246,40 @@ describe('Route protection', () => {
       });
 
       it('refuses a token signed with the wrong key', async () => {
-        const forged = signJwt({ sub: 'admin', role: 'admin', ver: adminVersion }, 'wrong-key');
+        const forged = signJwt(adminClaims, 'wrong-key');
         assertUnauthorized(await call(route, `Bearer ${forged}`));
       });
 
       it('refuses an alg: none token', async () => {
-        const unsigned = unsignedToken({ sub: 'admin', role: 'admin', ver: adminVersion });
+        const unsigned = unsignedToken(adminClaims);
         assertUnauthorized(await call(route, `Bearer ${unsigned}`));
       });
 
       it('refuses a token signed with the right key but HS512', async () => {
-        const claims = { sub: 'admin', role: 'admin', ver: adminVersion };
-        const token = signJwt(claims, api.env.SECRET_KEY ?? '', 'HS512');
+        const token = signJwt(adminClaims, api.env.SECRET_KEY ?? '', 'HS512');
         assertUnauthorized(await call(route, `Bearer ${token}`));
       });
 
       it('refuses an expired token with "Token has expired"', async () => {
-        const claims = { sub: 'admin', role: 'admin', ver: adminVersion };
-        const token = expiredToken(claims, api.env.SECRET_KEY ?? '');
+        const token = expiredToken(adminClaims, api.env.SECRET_KEY ?? '');
         assertUnauthorized(await call(route, `Bearer ${token}`), 'Token has expired');
+      });
+
+      it('admits the same claims signed correctly (the control of the refusals here)', async () => {
+        const token = signJwt(adminClaims, api.env.SECRET_KEY ?? '');
+        assertAdmitted(await call(route, `Bearer ${token}`));
+      });
+
+      it('refuses a correctly signed token without exp', async () => {
+        const token = signJwt({ ...adminClaims, exp: undefined }, api.env.SECRET_KEY ?? '');
+        assert.equal(decodeClaims(token).exp, undefined);
+        assertUnauthorized(await call(route, `Bearer ${token}`));
+      });
+
+      it('refuses a correctly signed token with a non-numeric exp', async () => {
+        const future = Math.floor(Date.now() / 1000) + 600;
+        const token = signJwt({ ...adminClaims, exp: String(future) }, api.env.SECRET_KEY ?? '');
+        assertUnauthorized(await call(route, `Bearer ${token}`));
       });
 
       it('refuses a valid token of a user that does not exist', async () => {

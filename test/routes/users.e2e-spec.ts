@@ -162,6 +162,58 @@ describe('UsersController', () => {
       assert.equal(await findUser('would-be-root'), undefined);
     });
 
+    it('answers 422 naming the field for null or a wrong type in any field, and creates nothing', async () => {
+      const valid = {
+        login: 'strict-new',
+        password: 'long enough',
+        role: 'viewer',
+        is_active: true,
+      };
+      const wrong: Record<string, unknown[]> = {
+        login: [null, 5, true, ['strict-new'], { $ne: '' }],
+        password: [null, 12345678, true, ['long enough']],
+        role: [null, 1, true, ['admin'], { role: 'admin' }],
+        is_active: [null, 'true', 'false', 1, 0, [true], {}],
+      };
+      for (const [field, values] of Object.entries(wrong)) {
+        for (const value of values) {
+          const response = await checked(
+            api.http
+              .post('/users')
+              .set(admin)
+              .send({ ...valid, [field]: value }),
+          );
+          const what = `${field}: ${JSON.stringify(value)}`;
+          assert.deepEqual(issueLocations(response, { typed: true }), [`body.${field}`], what);
+        }
+      }
+      assert.equal(await findUser('strict-new'), undefined);
+    });
+
+    it('answers 409 for a login that differs from an existing one only in case', async () => {
+      await api.createUser('case-taken', 'viewer');
+      for (const login of ['Case-Taken', 'CASE-TAKEN']) {
+        const response = await checked(
+          api.http.post('/users').set(admin).send({ login, password: 'long enough' }),
+        );
+        assert.equal(response.status, 409, `${login}: ${response.text}`);
+        assert.match((response.body as { detail: string }).detail, /already exists/);
+      }
+      const list = await checked(api.http.get('/users').set(admin));
+      const logins = (list.body as UserBody[]).map((user) => user.login.toLowerCase());
+      assert.equal(logins.filter((login) => login === 'case-taken').length, 1);
+    });
+
+    it('keeps the case of a login as it was created, and logs in by any case', async () => {
+      const password = await api.createUser('Mixed.Case', 'viewer');
+      assert.equal((await findUser('Mixed.Case'))?.login, 'Mixed.Case');
+      for (const login of ['Mixed.Case', 'mixed.case', 'MIXED.CASE']) {
+        const token = await api.login(login, password);
+        const me = await checked(api.http.get('/users/me').set(bearer(token)));
+        assert.equal((me.body as UserBody).login, 'Mixed.Case', login);
+      }
+    });
+
     it('drops unknown fields instead of refusing them', async () => {
       const response = await checked(
         api.http.post('/users').set(admin).send({
@@ -225,6 +277,42 @@ describe('UsersController', () => {
       assert.equal((await findUser('round-trip'))?.role, 'operator');
     });
 
+    it('answers 422 naming the field for null or a wrong type, and changes nothing', async () => {
+      const password = await api.createUser('strict-put', 'operator');
+      const token = await api.login('strict-put', password);
+      const wrong: Record<string, unknown[]> = {
+        password: [null, 12345678, true, ['long enough']],
+        role: [null, 2, false, ['viewer'], {}],
+        is_active: [null, 'false', 'true', 0, 1, [false], {}],
+      };
+      for (const [field, values] of Object.entries(wrong)) {
+        for (const value of values) {
+          const response = await checked(
+            api.http
+              .put('/users/strict-put')
+              .set(admin)
+              .send({ [field]: value }),
+          );
+          const what = `${field}: ${JSON.stringify(value)}`;
+          assert.deepEqual(issueLocations(response, { typed: true }), [`body.${field}`], what);
+        }
+      }
+      const after = await findUser('strict-put');
+      assert.deepEqual([after?.role, after?.is_active], ['operator', true]);
+      const me = await checked(api.http.get('/users/me').set(bearer(token)));
+      assert.equal(me.status, 200, 'the token was not revoked');
+      await api.login('strict-put', password);
+    });
+
+    it('changes the user whatever the case of the login in the path', async () => {
+      await api.createUser('path-case', 'viewer');
+      const response = await checked(
+        api.http.put('/users/PATH-Case').set(admin).send({ role: 'operator' }),
+      );
+      assert.equal(response.status, 200, response.text);
+      assertUserView(response.body, { login: 'path-case', role: 'operator' });
+    });
+
     it('answers 404 for an unknown login', async () => {
       const response = await checked(
         api.http.put('/users/no-such-user').set(admin).send({ role: 'viewer' }),
@@ -243,6 +331,33 @@ describe('UsersController', () => {
       assert.deepEqual(response.body, { message: 'User to-delete deleted' });
       assert.equal(await findUser('to-delete'), undefined);
       assert.equal((await checked(api.http.get('/users/me').set(bearer(token)))).status, 401);
+    });
+
+    it('never revives the tokens of a deleted login when it is created again', async () => {
+      const password = await api.createUser('phoenix', 'admin');
+      const oldToken = await api.login('phoenix', password);
+      assert.equal((await checked(api.http.get('/users').set(bearer(oldToken)))).status, 200);
+      const deleted = await checked(api.http.delete('/users/phoenix').set(admin));
+      assert.equal(deleted.status, 200, deleted.text);
+      // Same login, same role, even the same password: still another account.
+      for (const login of ['phoenix', 'Phoenix']) {
+        await api.createUser(login, 'admin', password);
+        for (const path of ['/users/me', '/users']) {
+          const stale = await checked(api.http.get(path).set(bearer(oldToken)));
+          assert.equal(stale.status, 401, `${login} ${path}: ${stale.text}`);
+        }
+        const fresh = await api.login(login, password);
+        assert.equal((await checked(api.http.get('/users').set(bearer(fresh)))).status, 200);
+        assert.equal((await checked(api.http.delete(`/users/${login}`).set(admin))).status, 200);
+      }
+    });
+
+    it('deletes the user whatever the case of the login in the path, naming it as stored', async () => {
+      await api.createUser('Del-Case', 'viewer');
+      const response = await checked(api.http.delete('/users/del-CASE').set(admin));
+      assert.equal(response.status, 200, response.text);
+      assert.deepEqual(response.body, { message: 'User Del-Case deleted' });
+      assert.equal(await findUser('Del-Case'), undefined);
     });
 
     it('answers 404 for an unknown login', async () => {
@@ -274,6 +389,21 @@ describe('UsersController', () => {
         await assertAdminUnchanged();
       }
       await api.login('admin', TEST_ADMIN_PASSWORD);
+    });
+
+    it('cannot be disabled or demoted by null, a string or a number (422, nothing changes)', async () => {
+      for (const body of [
+        { is_active: null },
+        { is_active: 'false' },
+        { is_active: 0 },
+        { role: null },
+        { role: 'Viewer' },
+        { role: 0 },
+      ]) {
+        const response = await checked(api.http.put('/users/admin').set(admin).send(body));
+        assert.equal(response.status, 422, `${JSON.stringify(body)}: ${response.text}`);
+        await assertAdminUnchanged();
+      }
     });
 
     it('can be demoted, disabled and deleted while another admin is active', async () => {

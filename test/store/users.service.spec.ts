@@ -215,6 +215,39 @@ describe(UsersService.name, () => {
         }
       });
 
+      it('returns a user by any case of its login, as it was created', async () => {
+        await importUser('Erin');
+        for (const login of ['Erin', 'erin', 'ERIN']) {
+          assert.equal((await users.get(login)).login, 'Erin', login);
+          assert.equal((await users.verifyCredentials(login, IMPORTED_PASSWORD))?.login, 'Erin');
+        }
+        await assert.rejects(importUser('eRIN'), ConflictException);
+        await users.update('ERIN', { role: 'operator' }, SYSTEM);
+        assert.equal((await users.get('erin')).role, 'operator');
+        assert.equal((await users.delete('erin', SYSTEM)).login, 'Erin');
+        await assert.rejects(users.get('Erin'), NotFoundException);
+      });
+
+      it('gives a login deleted and created again a new account id', async () => {
+        const first = await importUser('phoenix');
+        await users.delete('phoenix', SYSTEM);
+        const second = await importUser('Phoenix');
+        assert.match(first.accountId, /^[0-9a-f-]{36}$/);
+        assert.notEqual(second.accountId, first.accountId);
+        assert.equal(second.tokenVersion, first.tokenVersion, 'versions alone would collide');
+        await users.delete('phoenix', SYSTEM);
+      });
+
+      it('lets exactly one of concurrent creations of logins differing only in case succeed', async () => {
+        const logins = ['grace', 'Grace', 'GRACE', 'gRace'];
+        const results = await Promise.allSettled(logins.map((login) => importUser(login)));
+        const { fulfilled, reasons } = outcomes(results);
+        assert.equal(fulfilled, 1);
+        assertConflicts(reasons);
+        const graces = (await users.list()).filter((u) => u.login.toLowerCase() === 'grace');
+        assert.equal(graces.length, 1);
+      });
+
       it('lets exactly one of concurrent creations of the same login succeed', async () => {
         const attempts = 6;
         const results = await Promise.allSettled(

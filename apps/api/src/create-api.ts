@@ -6,13 +6,14 @@ import { createAppLogger } from '#logging';
 import { ApiAliases } from './api-aliases.js';
 import { ApiModule } from './api.module.js';
 import { setupOpenApi } from './openapi.js';
+import { noStore, securityHeaders } from './security-headers.js';
 
 /** Largest accepted request body: a server entry with an SSH private key fits easily. */
 export const BODY_LIMIT = '256kb';
 
 /**
  * Builds the API exactly as production runs it (main.ts and the route tests both call this):
- * logger, body limits, proxy trust, CORS, OpenAPI, shutdown hooks.
+ * logger, security headers, body limits, proxy trust, CORS, OpenAPI, shutdown hooks.
  */
 export async function createApi(
   options: AppConfigModuleOptions = {},
@@ -30,7 +31,10 @@ export async function createApi(
   const requestLog = new RequestLogMiddleware(config.log.format === 'json');
   app.use(requestLog.use.bind(requestLog));
   app.use(app.get(HttpMetrics).middleware);
+  app.use(securityHeaders());
   app.use(app.get(ApiAliases).middleware);
+  // After the aliases: /api/token is rewritten to /token by then.
+  app.use('/token', noStore);
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.set('trust proxy', config.http.trustProxy);

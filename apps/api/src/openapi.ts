@@ -28,7 +28,8 @@ export function setupOpenApi(app: INestApplication): void {
     jsonDocumentUrl: 'openapi.json',
     yamlDocumentUrl: 'openapi.yaml',
     customSiteTitle: 'pgmon API',
-    swaggerOptions: { persistAuthorization: true },
+    // No validator badge: it would send the document's URL to validator.swagger.io (and CSP blocks it).
+    swaggerOptions: { persistAuthorization: true, validatorUrl: null },
   });
 }
 

@@ -6,6 +6,7 @@ import { AppConfig } from '#config';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { LocalAuthGuard } from './guards/local-auth.guard.js';
 import { RolesGuard } from './guards/roles.guard.js';
+import { LOGIN_ATTEMPT_STORE, MemoryLoginAttemptStore } from './login/login-attempt.store.js';
 import { LoginAttemptsService } from './login/login-attempts.service.js';
 import { TokenService } from './login/token.service.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
@@ -30,6 +31,8 @@ import { UsersModule } from './users/users.module.js';
   providers: [
     TokenService,
     LoginAttemptsService,
+    // In process; a Redis-backed LoginAttemptStore would share the lockout between replicas.
+    { provide: LOGIN_ATTEMPT_STORE, useClass: MemoryLoginAttemptStore },
     LocalStrategy,
     JwtStrategy,
     LocalAuthGuard,

@@ -113,7 +113,7 @@ describe(buildAppConfig.name, () => {
 
   it('returns the cache and collector settings', () => {
     const config = build({ DATA_DIR: newDataDir(), STATUS_CACHE_TTL: '7', COLLECT_INTERVAL: '' });
-    assert.deepEqual(config.cache, { statusTtlSeconds: 7, sshTtlSeconds: 30 });
+    assert.deepEqual(config.cache, { statusTtlSeconds: 7, sshTtlSeconds: 30, redisUrl: undefined });
     assert.equal(config.collector.intervalSeconds, 60);
   });
 

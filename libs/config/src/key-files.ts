@@ -9,9 +9,15 @@ export interface KeyFileResult {
   path: string;
 }
 
-/** Creates DATA_DIR (owner-only) when it does not exist yet. */
+/**
+ * Creates DATA_DIR owner-only (0700) when it does not exist yet. The mode is set explicitly
+ * after mkdir: the process umask may have taken bits off (0o277 leaves 0500, unwritable).
+ * An existing directory is the operator's and keeps its mode.
+ */
 export function ensureDataDir(dataDir: string): void {
-  if (!existsSync(dataDir)) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (existsSync(dataDir)) return;
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
 }
 
 /**

@@ -109,6 +109,24 @@ describe(samplesToParts.name, () => {
     assert.deepEqual(commitsOf(samplesToParts(samples, T0, T0 + HOUR)), [0, 100, 0, 30]);
   });
 
+  it('returns zero for only the counter that went down, and the other counters as they grew', () => {
+    const withRollbacks = (minute: number, commits: number, rollbacks: number): HistorySample => {
+      const base = sample({ minute, commits });
+      return { ...base, counters: { ...base.counters, xact_rollback: rollbacks } };
+    };
+    const samples = [
+      withRollbacks(0, 500, 40),
+      withRollbacks(5, 600, 3),
+      withRollbacks(10, 650, 9),
+    ];
+    const parts = samplesToParts(samples, T0, T0 + HOUR);
+    assert.deepEqual(commitsOf(parts), [0, 100, 50]);
+    assert.deepEqual(
+      parts.map((piece) => piece.events.xact_rollback),
+      [0, 0, 6],
+    );
+  });
+
   it('returns the counters since a stats reset made between two samples', () => {
     const samples = [
       sample({ minute: 0, commits: 500 }),

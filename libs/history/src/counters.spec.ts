@@ -124,10 +124,11 @@ describe(counterDeltas.name, () => {
       assert.deepEqual(counterDeltas(previous, current), counters(12));
     });
 
-    it('returns null when a counter went down and the postmaster start did not change', () => {
+    it('counts nothing for counters that all went down while the postmaster start stayed the same', () => {
+      // No reset and no restart explains it, so no counter's interval is known; none is negative.
       const previous = sample({ counters: counters(5000) });
       const current = sample({ ts: T0 + MINUTE, counters: counters(12) });
-      assert.equal(counterDeltas(previous, current), null);
+      assert.deepEqual(counterDeltas(previous, current), zeroCounters());
     });
 
     it('returns null when a counter went down and the postmaster start is unknown', () => {
@@ -146,13 +147,24 @@ describe(counterDeltas.name, () => {
       assert.equal(counterDeltas(previous, current), null);
     });
 
-    it('returns null when only one counter went down (never a negative number)', () => {
+    it('returns null when one counter went down and the postmaster start became unknown', () => {
       const previous = sample({ counters: counters(100) });
       const current = sample({
         ts: T0 + MINUTE,
+        postmasterStart: null,
         counters: { ...counters(200), temp_bytes: 0 },
       });
       assert.equal(counterDeltas(previous, current), null);
+    });
+
+    it('returns the new counters when the postmaster start was unknown before and is after the previous sample now', () => {
+      const previous = sample({ postmasterStart: null, counters: counters(5000) });
+      const current = sample({
+        ts: T0 + 5 * MINUTE,
+        postmasterStart: T0 + MINUTE,
+        counters: counters(12),
+      });
+      assert.deepEqual(counterDeltas(previous, current), counters(12));
     });
 
     it('returns the plain difference after a restart that kept the statistics', () => {
@@ -168,6 +180,106 @@ describe(counterDeltas.name, () => {
         counterDeltas(previous, current),
         mapCounters(() => 30),
       );
+    });
+  });
+
+  describe('a single counter going down (no reset, same postmaster start)', () => {
+    const reset = T0 - 3_600_000;
+
+    it('counts nothing for that counter and the difference for every other counter', () => {
+      const previous = sample({ counters: counters(100) });
+      const current = sample({
+        ts: T0 + MINUTE,
+        counters: { ...counters(200), temp_bytes: 0 },
+      });
+      assert.deepEqual(counterDeltas(previous, current), {
+        ...mapCounters(() => 100),
+        temp_bytes: 0,
+      });
+    });
+
+    for (const counter of COUNTERS) {
+      it(`counts nothing for ${counter} alone when only ${counter} went down`, () => {
+        const previous = sample({ statsReset: reset, counters: counters(1000) });
+        const current = sample({
+          ts: T0 + MINUTE,
+          statsReset: reset,
+          counters: { ...counters(1030), [counter]: 3 },
+        });
+        assert.deepEqual(counterDeltas(previous, current), {
+          ...mapCounters(() => 30),
+          [counter]: 0,
+        });
+      });
+    }
+
+    it('counts nothing for each counter that went down, and the difference for the others', () => {
+      const previous = sample({ counters: counters(500) });
+      const current = sample({
+        ts: T0 + MINUTE,
+        counters: { ...counters(510), xact_rollback: 7, deadlocks: 499 },
+      });
+      assert.deepEqual(counterDeltas(previous, current), {
+        ...mapCounters(() => 10),
+        xact_rollback: 0,
+        deadlocks: 0,
+      });
+    });
+
+    it('counts zero for a counter that stayed the same next to one that went down', () => {
+      const previous = sample({ counters: counters(500) });
+      const current = sample({
+        ts: T0 + MINUTE,
+        counters: { ...counters(500), blks_read: 1, blks_hit: previous.counters.blks_hit + 9 },
+      });
+      assert.deepEqual(counterDeltas(previous, current), { ...zeroCounters(), blks_hit: 9 });
+    });
+
+    it('returns the counters since the reset when stats_reset also changed after the previous sample', () => {
+      const previous = sample({ statsReset: reset, counters: counters(500) });
+      const current = sample({
+        ts: T0 + 2 * MINUTE,
+        statsReset: T0 + MINUTE,
+        counters: { ...counters(600), temp_files: 2 },
+      });
+      assert.deepEqual(counterDeltas(previous, current), current.counters);
+    });
+
+    it('returns the new counters when the postmaster restarted after the previous sample', () => {
+      const previous = sample({ counters: counters(500) });
+      const current = sample({
+        ts: T0 + 2 * MINUTE,
+        postmasterStart: T0 + MINUTE,
+        counters: { ...counters(600), tup_deleted: 4 },
+      });
+      assert.deepEqual(counterDeltas(previous, current), current.counters);
+    });
+
+    it('returns null when the postmaster start changed to a time before the previous sample', () => {
+      const previous = sample({ counters: counters(500) });
+      const current = sample({
+        ts: T0 + MINUTE,
+        postmasterStart: T0 - MINUTE,
+        counters: { ...counters(600), tup_deleted: 4 },
+      });
+      assert.equal(counterDeltas(previous, current), null);
+    });
+
+    it('never returns a negative number, whichever counters went down', () => {
+      for (let mask = 1; mask < 1 << 4; mask++) {
+        const down = COUNTERS.filter((_, index) => (mask >> index) & 1);
+        const previous = sample({ counters: counters(1000) });
+        const current = sample({
+          ts: T0 + MINUTE,
+          counters: mapCounters((counter) => (down.includes(counter) ? 1 : 1100)),
+        });
+        const deltas = counterDeltas(previous, current);
+        assert.ok(deltas, `mask ${mask}`);
+        for (const counter of COUNTERS) {
+          const expected = down.includes(counter) ? 0 : 1100 - previous.counters[counter];
+          assert.equal(deltas[counter], expected, `${counter}, mask ${mask}`);
+        }
+      }
     });
   });
 

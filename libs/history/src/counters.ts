@@ -37,9 +37,12 @@ export interface CounterSample {
  *
  * Counters are cumulative, so the number of events in an interval is the difference of two
  * samples, except when the counters restarted from zero in between: a stats reset
- * (`stats_reset` changed) or a server restart that lost the statistics (a counter went down).
- * Then the new value is what happened since the restart; when the restart time is unknown the
- * interval is not counted, so a reset never shows up as a negative or huge number.
+ * (`stats_reset` changed) or a server restart that lost the statistics (a counter went down and
+ * the postmaster start changed). Then the new value is what happened since the restart; when the
+ * restart time is unknown the interval is not counted, so a reset never shows up as a negative
+ * or huge number. A counter that went down while `stats_reset` and a known postmaster start
+ * stayed the same did not restart with the others: only that counter's interval is unknown and
+ * counts nothing; the other counters keep their differences.
  */
 export function counterDeltas(
   previous: CounterSample | undefined,
@@ -51,10 +54,16 @@ export function counterDeltas(
   const restartedAt = restartTime(previous, current);
   if (restartedAt !== undefined)
     return restartedAt !== null && restartedAt > previous.ts ? { ...current.counters } : null;
-  return mapCounters((counter) => current.counters[counter] - previous.counters[counter]);
+  return mapCounters((counter) =>
+    Math.max(0, current.counters[counter] - previous.counters[counter]),
+  );
 }
 
-/** When the counters restarted between the samples, null if they did at an unknown time, undefined if they did not. */
+/**
+ * When every counter restarted between the samples, null if they did at an unknown time,
+ * undefined if they did not. A decrease with the same known postmaster start is no restart
+ * (see counterDeltas); with an unknown postmaster start a restart cannot be ruled out.
+ */
 function restartTime(previous: CounterSample, current: CounterSample): number | null | undefined {
   if (current.statsReset !== previous.statsReset && current.statsReset !== null)
     return current.statsReset;
@@ -62,9 +71,9 @@ function restartTime(previous: CounterSample, current: CounterSample): number | 
     (counter) => current.counters[counter] < previous.counters[counter],
   );
   if (!wentDown) return undefined;
-  if (current.postmasterStart !== null && current.postmasterStart !== previous.postmasterStart)
-    return current.postmasterStart;
-  return null;
+  if (current.postmasterStart === null) return null;
+  if (current.postmasterStart !== previous.postmasterStart) return current.postmasterStart;
+  return undefined;
 }
 
 function createdWithin(previous: CounterSample, current: CounterSample): boolean {

@@ -11,6 +11,8 @@ export interface UsersTable {
   is_active: number;
   /** Bumped when the password changes or the user is disabled: older tokens stop working. */
   token_version: Generated<number>;
+  /** Random per account, carried by its tokens: a re-created login is another account. */
+  account_id: string;
   created_at: number;
   updated_at: number;
   last_login_at: number | null;

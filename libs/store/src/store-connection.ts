@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
-import type { StoreLocation } from '#config';
+import { ensureDataDir, type StoreLocation } from '#config';
 import type { Database, StoreDialect } from './schema.js';
 
 const INT8_OID = 20;
@@ -19,13 +19,26 @@ function storeTypeParser(oid: number): (value: string) => unknown {
   return pg.types.getTypeParser(oid, 'text') as (value: string) => unknown;
 }
 
+/**
+ * Creates the SQLite file with mode 0600 before SQLite opens it (SQLite would create it 0644
+ * less the umask) and tightens files an earlier version or a crash left readable by others.
+ * SQLite gives the -wal and -shm files it creates the mode of the database file.
+ */
+function createOwnerOnly(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    if (existsSync(path)) chmodSync(path, 0o600);
+  }
+}
+
 /** Opens the store: SQLite (WAL) by default, PostgreSQL when DATABASE_URL is set. */
 export function openStore(location: StoreLocation): {
   db: Kysely<Database>;
   dialect: StoreDialect;
 } {
   if (location.kind === 'sqlite') {
-    mkdirSync(dirname(location.file), { recursive: true, mode: 0o700 });
+    ensureDataDir(dirname(location.file));
+    createOwnerOnly(location.file);
     const database = new BetterSqlite3(location.file);
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');

@@ -93,7 +93,7 @@ export class UsersController {
     @Param('login') login: string,
     @AuditActor() actor: RequestActor,
   ): Promise<MessageView> {
-    await this.users.delete(login, actor);
-    return { message: `User ${login} deleted` };
+    const deleted = await this.users.delete(login, actor);
+    return { message: `User ${deleted.login} deleted` };
   }
 }

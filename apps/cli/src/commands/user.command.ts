@@ -7,6 +7,7 @@ import {
   PASSWORD_MIN_LENGTH,
   UsersService,
   type Role,
+  type UpdateUserInput,
 } from '#auth';
 import { readPassword } from '../read-password.js';
 import { UsageError } from './usage-error.js';
@@ -14,7 +15,12 @@ import { UsageError } from './usage-error.js';
 export const USER_USAGE = `Usage:
   pgmon user add <login> [--role viewer|operator|admin]   password read from stdin
   pgmon user passwd <login>                               password read from stdin
-  pgmon user list`;
+  pgmon user role <login> viewer|operator|admin
+  pgmon user disable <login>                              its tokens stop working at once
+  pgmon user enable <login>
+  pgmon user delete <login>
+  pgmon user list
+The last active admin cannot be demoted, disabled or deleted.`;
 
 const CLI_ACTOR = { login: 'cli' };
 
@@ -28,13 +34,21 @@ export async function runUserCommand(
     allowPositionals: true,
     options: { role: { type: 'string', default: 'viewer' } },
   });
-  const [action, login] = positionals;
+  const [action, login, role] = positionals;
   const users = app.get(UsersService);
   switch (action) {
     case 'add':
       return addUser(users, requireLogin(login), requireRole(values.role));
     case 'passwd':
       return resetPassword(users, requireLogin(login));
+    case 'role':
+      return changeUser(users, requireLogin(login), { role: requireRole(role) });
+    case 'disable':
+      return changeUser(users, requireLogin(login), { isActive: false });
+    case 'enable':
+      return changeUser(users, requireLogin(login), { isActive: true });
+    case 'delete':
+      return `User ${(await users.delete(requireLogin(login), CLI_ACTOR)).login} deleted`;
     case 'list':
       return (await users.list())
         .map((user) => `${user.login}\t${user.role}\t${user.isActive ? 'active' : 'disabled'}`)
@@ -57,6 +71,17 @@ async function resetPassword(users: UsersService, login: string): Promise<string
   return `Password of ${login} changed; its existing tokens no longer work`;
 }
 
+/** Through UsersService, so the CLI keeps the API's rules: last active admin, token revocation. */
+async function changeUser(
+  users: UsersService,
+  login: string,
+  change: UpdateUserInput,
+): Promise<string> {
+  const user = await users.update(login, change, CLI_ACTOR);
+  const state = user.isActive ? 'active' : 'disabled; its existing tokens no longer work';
+  return `User ${user.login}: role ${user.role}, ${state}`;
+}
+
 function requireLogin(login: string | undefined): string {
   if (!login || !LOGIN_PATTERN.test(login)) {
     throw new UsageError(
@@ -68,7 +93,7 @@ function requireLogin(login: string | undefined): string {
 
 function requireRole(role: string | undefined): Role {
   if (!isRole(role))
-    throw new UsageError(`--role must be viewer, operator or admin\n${USER_USAGE}`);
+    throw new UsageError(`The role must be viewer, operator or admin\n${USER_USAGE}`);
   return role;
 }
 

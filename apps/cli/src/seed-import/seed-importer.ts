@@ -133,17 +133,19 @@ export class SeedImporter {
     defaultRole: Role,
     errors: string[],
   ): Promise<ImportPlan['users']> {
-    const existing = new Set((await this.users.list()).map((user) => user.login));
+    // Logins are unique regardless of case: `Alice` in users.json is pgmon's `alice`.
+    const folded = (login: string) => login.toLowerCase();
+    const existing = new Set((await this.users.list()).map((user) => folded(user.login)));
     const seen = new Set<string>();
     return entries.map((entry) => {
       const item = this.planUser(
         entry,
         defaultRole,
         errors,
-        existing.has(entry.login),
-        seen.has(entry.login),
+        existing.has(folded(entry.login)),
+        seen.has(folded(entry.login)),
       );
-      seen.add(entry.login);
+      seen.add(folded(entry.login));
       return item;
     });
   }

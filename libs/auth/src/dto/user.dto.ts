@@ -2,7 +2,6 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsBoolean,
   IsIn,
-  IsOptional,
   IsString,
   Matches,
   MaxLength,
@@ -13,8 +12,13 @@ import {
 import { ROLES, type Role } from '../roles.js';
 import type { UserRecord } from '../users/user.record.js';
 import { LOGIN_PATTERN, PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH } from './login-name.js';
+import { IsOptionalNotNull } from './optional-not-null.js';
 import { PasswordBytesConstraint } from './password-bytes.constraint.js';
 
+/**
+ * Strict bodies: a field is either absent or of its type; `null`, a string for a boolean or a
+ * number for a string is a 422, never applied (null once disabled the last admin).
+ */
 export class CreateUserDto {
   @ApiProperty({ example: 'alice', pattern: LOGIN_PATTERN.source })
   @IsString()
@@ -33,12 +37,12 @@ export class CreateUserDto {
   password!: string;
 
   @ApiPropertyOptional({ enum: ROLES, default: 'viewer' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
   role?: Role;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean({ message: 'is_active must be true or false' })
   is_active?: boolean;
 }
@@ -46,7 +50,7 @@ export class CreateUserDto {
 export class UpdateUserDto {
   @ApiPropertyOptional({
     minLength: PASSWORD_MIN_LENGTH,
-    description: 'Omit or send empty to keep the password',
+    description: 'Omit or send empty to keep the password; null is refused',
   })
   @ValidateIf((_dto: unknown, value: unknown) => value !== undefined && value !== '')
   @IsString()
@@ -58,12 +62,12 @@ export class UpdateUserDto {
   password?: string;
 
   @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
   role?: Role;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean({ message: 'is_active must be true or false' })
   is_active?: boolean;
 }

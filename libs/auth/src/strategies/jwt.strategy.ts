@@ -8,9 +8,10 @@ import type { TokenClaims } from '../login/token.service.js';
 import { UsersRepository } from '../users/users.repository.js';
 
 /**
- * Verifies the bearer token (HS256 only: `alg: none` and other algorithms are refused), then
- * loads the user: a deleted or disabled user, or a token older than the last password change,
- * is rejected even while the token has not expired.
+ * Verifies the bearer token (HS256 only: `alg: none` and other algorithms are refused; a token
+ * without `exp` is refused too, as it would never expire), then loads the user: a deleted or
+ * disabled user, another account under the same login, or a token older than the last password
+ * change is rejected even while the token has not expired.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
@@ -29,9 +30,10 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   async validate(claims: Partial<TokenClaims>): Promise<AuthUser | false> {
-    if (typeof claims.sub !== 'string') return false;
+    if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number') return false;
     const user = await this.users.findByLogin(claims.sub);
-    if (!user?.isActive || user.tokenVersion !== claims.ver) return false;
+    if (!user?.isActive) return false;
+    if (user.accountId !== claims.aid || user.tokenVersion !== claims.ver) return false;
     return { login: user.login, role: user.role };
   }
 }

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
-import { BCRYPT_COST, PasswordHasher } from './password-hasher.js';
+import { after, before, describe, it } from 'node:test';
+import {
+  BCRYPT_COST,
+  HashingBusyException,
+  MAX_WAITING_HASHES,
+  PasswordHasher,
+} from './password-hasher.js';
 
 async function elapsedMs(work: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
@@ -18,6 +23,9 @@ describe(PasswordHasher.name, () => {
 
   before(async () => {
     hash = await hasher.hash(password);
+  });
+  after(async () => {
+    await hasher.onApplicationShutdown();
   });
 
   it('returns a salted bcrypt hash of the configured cost', async () => {
@@ -62,6 +70,54 @@ describe(PasswordHasher.name, () => {
     }
     const ratio = unknown / wrong;
     assert.ok(ratio > 0.5 && ratio < 2, `unknown user ${unknown} ms vs wrong password ${wrong} ms`);
+  });
+});
+
+describe(`${PasswordHasher.name} threads and queue`, () => {
+  const hasher = new PasswordHasher();
+  after(async () => {
+    await hasher.onApplicationShutdown();
+  });
+
+  it('keeps the event loop turning while it hashes (bcrypt runs on another thread)', async () => {
+    let ticks = 0;
+    let longestGapMs = 0;
+    let last = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      longestGapMs = Math.max(longestGapMs, now - last);
+      last = now;
+      ticks++;
+    }, 5);
+    const started = performance.now();
+    try {
+      await Promise.all([hasher.hash('one password'), hasher.verify('two', undefined)]);
+    } finally {
+      clearInterval(timer);
+    }
+    const elapsedMs = performance.now() - started;
+    // On the event loop, bcryptjs yields only every ~100 ms of hashing (a handful of ticks in
+    // all); off it, a 5 ms timer fires all along, even on a loaded machine.
+    const detail = `${ticks} ticks in ${elapsedMs.toFixed(0)} ms, longest gap ${longestGapMs.toFixed(0)} ms`;
+    assert.ok(ticks >= elapsedMs / 25, detail);
+  });
+
+  it(`throws HashingBusyException (503, Retry-After) past ${MAX_WAITING_HASHES} waiting jobs`, async () => {
+    const jobs = Array.from({ length: MAX_WAITING_HASHES + 8 }, (_, i) =>
+      hasher.verify(`password ${i}`, undefined),
+    );
+    const results = await Promise.allSettled(jobs);
+    const refused = results.filter((result) => result.status === 'rejected');
+    assert.ok(refused.length >= 1, 'some jobs were refused');
+    for (const result of refused) {
+      const error: unknown = result.reason;
+      assert.ok(error instanceof HashingBusyException, String(error));
+      assert.equal(error.getStatus(), 503);
+      assert.ok(error.retryAfterSeconds > 0);
+    }
+    assert.ok(results.length - refused.length >= MAX_WAITING_HASHES, 'the queue was used');
+    // Once the queue drained, hashing works again.
+    assert.equal(await hasher.verify('x', undefined), false);
   });
 });
 

@@ -7,6 +7,8 @@ export interface UserRecord {
   role: Role;
   isActive: boolean;
   tokenVersion: number;
+  /** Random, fixed at creation: tokens name the account, not only the login, which may be re-created. */
+  accountId: string;
   createdAt: Date;
   updatedAt: Date;
   lastLoginAt: Date | null;

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { Selectable, Transaction } from 'kysely';
+import { sql, type Selectable, type Transaction } from 'kysely';
 import { StoreService, type Database, type UsersTable } from '#store';
 import { isRole } from '../roles.js';
 import type { UserRecord } from './user.record.js';
@@ -26,6 +27,7 @@ type Executor = StoreService['db'] | Transaction<Database>;
 export class UsersRepository {
   constructor(private readonly store: StoreService) {}
 
+  /** The user whose login equals `login` regardless of case (logins are unique that way). */
   async findByLogin(
     login: string,
     executor: Executor = this.store.db,
@@ -33,7 +35,8 @@ export class UsersRepository {
     const row = await executor
       .selectFrom('users')
       .selectAll()
-      .where('login', '=', login)
+      // Matches the expression of the unique index users_login_lower, so the index is used.
+      .where(sql<string>`lower(login)`, '=', login.toLowerCase())
       .executeTakeFirst();
     return row ? toRecord(row) : undefined;
   }
@@ -51,7 +54,7 @@ export class UsersRepository {
     return Number(row.n);
   }
 
-  /** Inserts the user; returns false when the login is taken. */
+  /** Inserts the user with a new random account id; returns false when the login is taken in any case. */
   async insert(user: NewUser, executor: Executor = this.store.db): Promise<boolean> {
     const now = Date.now();
     const result = await executor
@@ -64,12 +67,15 @@ export class UsersRepository {
         created_at: now,
         updated_at: now,
         last_login_at: null,
+        account_id: randomUUID(),
       })
-      .onConflict((oc) => oc.column('login').doNothing())
+      // No conflict target: covers the primary key and the case-insensitive unique index.
+      .onConflict((oc) => oc.doNothing())
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
   }
 
+  /** Changes the user whose login is exactly `login` (as stored: see findByLogin). */
   async update(
     login: string,
     changes: UserChanges,
@@ -88,6 +94,7 @@ export class UsersRepository {
       .execute();
   }
 
+  /** Deletes the user whose login is exactly `login` (as stored). */
   async delete(login: string, executor: Executor = this.store.db): Promise<boolean> {
     const result = await executor.deleteFrom('users').where('login', '=', login).executeTakeFirst();
     return Number(result.numDeletedRows) === 1;
@@ -130,6 +137,7 @@ function toRecord(row: Selectable<UsersTable>): UserRecord {
     role: row.role,
     isActive: Number(row.is_active) === 1,
     tokenVersion: Number(row.token_version),
+    accountId: row.account_id,
     createdAt: new Date(Number(row.created_at)),
     updatedAt: new Date(Number(row.updated_at)),
     lastLoginAt: row.last_login_at === null ? null : new Date(Number(row.last_login_at)),

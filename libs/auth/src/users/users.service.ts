@@ -1,5 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { AuditLogService } from '#store';
+import type { Transaction } from 'kysely';
+import { AuditLogService, type Database } from '#store';
 import type { Role } from '../roles.js';
 import { PasswordHasher } from './password-hasher.js';
 import type { UserRecord } from './user.record.js';
@@ -26,7 +27,11 @@ export interface Actor {
 
 const LAST_ADMIN = 'Cannot remove, disable or demote the last active admin';
 
-/** User management rules: unique logins, hashed passwords, always one active admin. */
+/**
+ * User management rules: logins unique regardless of case (and found by any case), hashed
+ * passwords, always one active admin, and every change that could let an old token act for
+ * someone it should not (a new password, disabling) revokes the user's tokens.
+ */
 @Injectable()
 export class UsersService {
   constructor(
@@ -65,7 +70,11 @@ export class UsersService {
     actor: Actor,
   ): Promise<UserRecord> {
     const inserted = await this.users.insert(input);
-    if (!inserted) throw new ConflictException(`User ${input.login} already exists`);
+    if (!inserted) {
+      throw new ConflictException(
+        `User ${input.login} already exists (logins are unique regardless of case)`,
+      );
+    }
     await this.audit.record({
       actor: actor.login,
       action: 'user.create',
@@ -81,24 +90,20 @@ export class UsersService {
       ...(input.role !== undefined && { role: input.role }),
       ...(input.isActive !== undefined && { isActive: input.isActive }),
       ...(input.password !== undefined && { passwordHash: await this.hasher.hash(input.password) }),
+      revokeTokens: input.password !== undefined || input.isActive === false,
     };
-    changes.revokeTokens = input.password !== undefined || input.isActive === false;
-    await this.users.transaction(async (trx) => {
-      const user = await this.users.findByLogin(login, trx);
-      if (!user) throw new NotFoundException(`User ${login} not found`);
+    const user = await this.users.transaction(async (trx) => {
+      const found = await this.existingUser(login, trx);
       const losesAdmin =
-        user.role === 'admin' &&
-        user.isActive &&
-        ((changes.role !== undefined && changes.role !== 'admin') || changes.isActive === false);
-      if (losesAdmin && (await this.users.countOtherActiveAdmins(login, trx)) === 0) {
-        throw new ConflictException(LAST_ADMIN);
-      }
-      await this.users.update(login, changes, trx);
+        (changes.role !== undefined && changes.role !== 'admin') || changes.isActive === false;
+      if (losesAdmin) await this.assertNotLastAdmin(found, trx);
+      await this.users.update(found.login, changes, trx);
+      return found;
     });
     await this.audit.record({
       actor: actor.login,
       action: 'user.update',
-      target: login,
+      target: user.login,
       detail: {
         role: input.role,
         is_active: input.isActive,
@@ -106,28 +111,38 @@ export class UsersService {
       },
       clientIp: actor.clientIp ?? null,
     });
-    return this.get(login);
+    return this.get(user.login);
   }
 
-  async delete(login: string, actor: Actor): Promise<void> {
-    await this.users.transaction(async (trx) => {
-      const user = await this.users.findByLogin(login, trx);
-      if (!user) throw new NotFoundException(`User ${login} not found`);
-      if (
-        user.role === 'admin' &&
-        user.isActive &&
-        (await this.users.countOtherActiveAdmins(login, trx)) === 0
-      ) {
-        throw new ConflictException(LAST_ADMIN);
-      }
-      await this.users.delete(login, trx);
+  /** Deletes the user (found by any case); returns it as it was. */
+  async delete(login: string, actor: Actor): Promise<UserRecord> {
+    const user = await this.users.transaction(async (trx) => {
+      const found = await this.existingUser(login, trx);
+      await this.assertNotLastAdmin(found, trx);
+      await this.users.delete(found.login, trx);
+      return found;
     });
     await this.audit.record({
       actor: actor.login,
       action: 'user.delete',
-      target: login,
+      target: user.login,
       clientIp: actor.clientIp ?? null,
     });
+    return user;
+  }
+
+  private async existingUser(login: string, trx: Transaction<Database>): Promise<UserRecord> {
+    const user = await this.users.findByLogin(login, trx);
+    if (!user) throw new NotFoundException(`User ${login} not found`);
+    return user;
+  }
+
+  /** Throws 409 when `user` is the last active admin (it is about to lose that). */
+  private async assertNotLastAdmin(user: UserRecord, trx: Transaction<Database>): Promise<void> {
+    if (user.role !== 'admin' || !user.isActive) return;
+    if ((await this.users.countOtherActiveAdmins(user.login, trx)) === 0) {
+      throw new ConflictException(LAST_ADMIN);
+    }
   }
 
   count(): Promise<number> {

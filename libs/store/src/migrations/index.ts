@@ -4,6 +4,7 @@ import { usersAndAudit } from './001-users-and-audit.js';
 import { servers } from './002-servers.js';
 import { history } from './003-history.js';
 import { widerCollectorId } from './004-wider-collector-id.js';
+import { caseInsensitiveLogins } from './005-case-insensitive-logins.js';
 import { serverNames } from './006-server-names.js';
 import { collectorTasks } from './007-collector-tasks.js';
 
@@ -17,6 +18,7 @@ export class StoreMigrations implements MigrationProvider {
       '002-servers': servers(this.dialect),
       '003-history': history(this.dialect),
       '004-wider-collector-id': widerCollectorId(this.dialect),
+      '005-case-insensitive-logins': caseInsensitiveLogins(),
       '006-server-names': serverNames(),
       '007-collector-tasks': collectorTasks(),
     });
