@@ -36,6 +36,21 @@ function integer(defaultValue: number, min: number, max: number) {
   );
 }
 
+/** A switch: true/false, 1/0 or yes/no, any case; empty means the default. */
+function flag(defaultValue: 'true' | 'false') {
+  return z.preprocess(
+    (value) =>
+      typeof value === 'string' && value !== ''
+        ? value.toLowerCase()
+        : value === ''
+          ? undefined
+          : value,
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+      .default(defaultValue),
+  );
+}
+
 const keyText = optionalText
   .refine((value) => value === undefined || value !== SEED_DEFAULT_SECRET, {
     error: `is the seed's public default; set a random value of at least ${MIN_KEY_BYTES} bytes or leave it unset to have one generated`,
@@ -79,17 +94,7 @@ export const envSchema = z.object({
   COLLECT_SIZE_INTERVAL: integer(600, 5, 86400),
   COLLECT_CONCURRENCY: integer(4, 1, 64),
   COLLECT_SIZE_TIMEOUT_MS: integer(30000, 100, 600000),
-  COLLECTOR_ENABLED: z.preprocess(
-    (value) =>
-      typeof value === 'string' && value !== ''
-        ? value.toLowerCase()
-        : value === ''
-          ? undefined
-          : value,
-    z
-      .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
-      .default('true'),
-  ),
+  COLLECTOR_ENABLED: flag('true'),
   STATUS_DEADLINE_MS: integer(4000, 200, 60000),
   PG_CONNECT_TIMEOUT_MS: integer(3000, 100, 60000),
   PG_STATEMENT_TIMEOUT_MS: integer(10000, 100, 600000),
@@ -101,6 +106,9 @@ export const envSchema = z.object({
   POOL_IDLE_TIMEOUT: integer(30, 1, 86400),
   POOL_CLOSE_AFTER: integer(300, 1, 86400),
   POOL_MAX_USES: integer(0, 0, 1_000_000),
+  CHECKS_INTERVAL: integer(60, 1, 86400),
+  CHECK_THRESHOLDS: optionalText,
+  ACTIONS_ENABLED: flag('true'),
 });
 
 export type Env = z.infer<typeof envSchema>;
