@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { StoreService } from '#store';
-import { isCheckId } from './catalog.js';
+import { CHECK_IDS, isCheckId } from './catalog.js';
 import type { CheckObject, CheckResult, CheckStatus } from './check-result.js';
 
 /** A server's last evaluation as stored. */
@@ -40,7 +40,7 @@ export class CheckResultsRepository {
     });
   }
 
-  /** The last evaluation of each server that has one (of the given servers, or all). */
+  /** The last evaluation of each server that has one (of the given servers, or all), checks in catalog order. */
   async latest(serverIds?: number[]): Promise<StoredEvaluation[]> {
     if (serverIds?.length === 0) return [];
     let query = this.store.db.selectFrom('check_results').selectAll();
@@ -66,6 +66,9 @@ export class CheckResultsRepository {
       });
       byServer.set(serverId, evaluation);
     }
+    const inCatalogOrder = (a: CheckResult, b: CheckResult) =>
+      CHECK_IDS.indexOf(a.id) - CHECK_IDS.indexOf(b.id);
+    for (const evaluation of byServer.values()) evaluation.results.sort(inCatalogOrder);
     return [...byServer.values()];
   }
 }

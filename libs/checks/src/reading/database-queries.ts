@@ -108,7 +108,8 @@ with ix as (
    where x.indisvalid
 )
 select n.nspname as schema, t.relname as table_name, a.relname as index_name,
-       b.relname as covered_by, pg_relation_size(d.indexrelid)::float8 as size_bytes
+       string_agg(b.relname, ', ' order by b.relname) as covered_by,
+       pg_relation_size(d.indexrelid)::float8 as size_bytes
   from ix d
   join ix o on o.indrelid = d.indrelid and o.indexrelid <> d.indexrelid and o.relam = d.relam
   join pg_class a on a.oid = d.indexrelid
@@ -125,10 +126,12 @@ select n.nspname as schema, t.relname as table_name, a.relname as index_name,
    and ((o.cols, o.classes, o.collations, o.options, o.nkeys)
           is distinct from (d.cols, d.classes, d.collations, d.options, d.nkeys)
         or o.indisunique or o.indexrelid < d.indexrelid)
+ group by n.nspname, t.relname, a.relname, d.indexrelid
  order by size_bytes desc, schema, index_name`;
 }
 
 export interface DuplicateIndexRow extends IndexRow {
+  /** The indexes that cover it, comma-separated. */
   covered_by: string;
 }
 
