@@ -7,8 +7,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTargets } from '../test/support/targets.js';
+import { checksBench } from './checks.bench.js';
 import { collectorBench } from './collector.bench.js';
 import { historyBench } from './history.bench.js';
+import { locksBench } from './locks.bench.js';
 import { statusBench } from './status.bench.js';
 
 const SECTIONS: Record<
@@ -18,6 +20,8 @@ const SECTIONS: Record<
   status: statusBench,
   history: historyBench,
   collector: collectorBench,
+  locks: locksBench,
+  checks: checksBench,
 };
 
 async function main(): Promise<void> {

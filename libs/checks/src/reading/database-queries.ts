@@ -10,32 +10,33 @@
  * 14+ grants it); without it `readable` is false and the share null.
  */
 export const SEQUENCES_SQL = `
-with seqs as (
-  select n.nspname as schema, c.relname as sequence, s.seqmin, s.seqmax, s.seqincrement,
+with owners as (
+  select d.objid, t.relname as table_name, a.attname as column_name,
+         case a.atttypid when 'int2'::regtype then 32767 when 'int4'::regtype then 2147483647 end as type_max,
+         case a.atttypid when 'int2'::regtype then -32768 when 'int4'::regtype then -2147483648 end as type_min
+    from pg_depend d
+    join pg_class t on t.oid = d.refobjid
+    join pg_attribute a on a.attrelid = d.refobjid and a.attnum = d.refobjsubid
+   where d.classid = 'pg_class'::regclass and d.refclassid = 'pg_class'::regclass
+     and d.deptype in ('a', 'i')
+),
+seqs as (
+  select distinct on (c.oid)
+         c.oid, n.nspname as schema, c.relname as sequence, s.seqmin, s.seqmax, s.seqincrement,
          has_sequence_privilege(c.oid, 'SELECT,USAGE') as readable,
-         owner.table_name, owner.column_name, owner.type_max, owner.type_min,
-         c.oid
+         o.table_name, o.column_name,
+         least(s.seqmax, coalesce(o.type_max, s.seqmax)) as top,
+         greatest(s.seqmin, coalesce(o.type_min, s.seqmin)) as bottom
     from pg_class c
     join pg_namespace n on n.oid = c.relnamespace
     join pg_sequence s on s.seqrelid = c.oid
-    left join lateral (
-      select t.relname as table_name, a.attname as column_name,
-             case a.atttypid when 'int2'::regtype then 32767 when 'int4'::regtype then 2147483647 end as type_max,
-             case a.atttypid when 'int2'::regtype then -32768 when 'int4'::regtype then -2147483648 end as type_min
-        from pg_depend d
-        join pg_class t on t.oid = d.refobjid
-        join pg_attribute a on a.attrelid = d.refobjid and a.attnum = d.refobjsubid
-       where d.classid = 'pg_class'::regclass and d.objid = c.oid
-         and d.refclassid = 'pg_class'::regclass and d.deptype in ('a', 'i')
-       limit 1) owner on true
+    left join owners o on o.objid = c.oid
    where c.relkind = 'S' and not s.seqcycle
      and n.nspname not like 'pg\\_temp\\_%' and n.nspname not like 'pg\\_toast\\_temp\\_%'
+   order by c.oid
 ),
 valued as (
-  select *, case when readable then pg_sequence_last_value(oid) end as last_value,
-         least(seqmax, coalesce(type_max, seqmax)) as top,
-         greatest(seqmin, coalesce(type_min, seqmin)) as bottom
-    from seqs
+  select *, case when readable then pg_sequence_last_value(oid) end as last_value from seqs
 )
 select schema, sequence, table_name, column_name, readable,
        last_value::text as last_value,
