@@ -39,7 +39,8 @@ export function visitable(databases: DatabaseRow[]): string[] {
 /**
  * Visits databases one after another, each on its own connection that is closed right after
  * (a pool per database would keep one connection per database open), each statement under
- * the statement timeout: a cycle never holds more than one connection to the server here.
+ * the statement timeout. The next database is read while the previous connection finishes
+ * closing, never earlier: a cycle holds at most two connections to the server here.
  */
 @Injectable()
 export class DatabaseVisitor {
@@ -54,16 +55,39 @@ export class DatabaseVisitor {
     versionNum: number,
   ): Promise<DatabaseReading[]> {
     const readings: DatabaseReading[] = [];
+    let closing: Promise<unknown> = Promise.resolve();
     for (const database of databases) {
-      const context = this.query.context(server, database);
-      const answer = await this.query.run(
-        server,
-        (client) => readDatabase(client, context, database, versionNum),
-        { database, fresh: true, deadlineMs: readingDeadlineMs(this.config.targets) },
-      );
-      readings.push(answer.ok ? answer.value : unreadDatabase(database, answer.failure.message));
+      const visit = this.readOne(server, database, versionNum);
+      readings.push(await visit.reading);
+      await closing;
+      closing = visit.closed;
     }
+    await closing;
     return readings;
+  }
+
+  /** `reading` settles once the database is read, `closed` once its connection is closed too. */
+  private readOne(
+    server: ServerRecord,
+    database: string,
+    versionNum: number,
+  ): { reading: Promise<DatabaseReading>; closed: Promise<unknown> } {
+    const context = this.query.context(server, database);
+    let read: (reading: DatabaseReading) => void = () => undefined;
+    const readEarly = new Promise<DatabaseReading>((resolve) => (read = resolve));
+    const closed = this.query.run(
+      server,
+      async (client) => {
+        const reading = await readDatabase(client, context, database, versionNum);
+        read(reading);
+        return reading;
+      },
+      { database, fresh: true, deadlineMs: readingDeadlineMs(this.config.targets) },
+    );
+    const settled = closed.then((answer) =>
+      answer.ok ? answer.value : unreadDatabase(database, answer.failure.message),
+    );
+    return { reading: Promise.race([readEarly, settled]), closed };
   }
 }
 
