@@ -106,7 +106,8 @@ describe(ChecksModule.name, () => {
           api,
           monitorBody(names.down, cluster, { port: targets.closedPort }),
         );
-        ids.ssh = await addServer(api, sshKeyBody(names.ssh, cluster));
+        // The harness's sshd reads this machine's disks: the host's own cluster, whatever the version.
+        ids.ssh = await addServer(api, sshKeyBody(names.ssh, targets.pg.main));
       });
 
       after(async () => {
@@ -363,7 +364,7 @@ describe(ChecksModule.name, () => {
           // This server's disk_free warns at 100 % free: any real disk reaches it.
           const check = assertStatus(checks.disk_free, 'warning');
           const [object] = check.objects;
-          assert.equal(object?.path, cluster.dataDir);
+          assert.equal(object?.path, targets.pg.main.dataDir);
           assert.ok(
             Number(object?.total_bytes) > 0 &&
               Number(object?.free_bytes) <= Number(object?.total_bytes),
