@@ -141,5 +141,8 @@ export interface StatementsRow {
   readable?: boolean;
 }
 
-/** Reads one row of the view: fails when the library is not loaded or the role may not. */
-export const STATEMENTS_PROBE_SQL = 'select 1 from pg_stat_statements limit 1';
+/**
+ * Reads one entry: fails when the library is not loaded or the role may not. Without the query
+ * texts (showtext false), which the view would read from their file, however large it is.
+ */
+export const STATEMENTS_PROBE_SQL = 'select 1 from pg_stat_statements(false) limit 1';

@@ -1,4 +1,9 @@
-import { ConflictException, ForbiddenException, Injectable } from '@nestjs/common';
+import {
+  ConflictException,
+  ForbiddenException,
+  type HttpException,
+  Injectable,
+} from '@nestjs/common';
 import type { Role } from '#auth';
 import { AppConfig } from '#config';
 import type { ServerRecord } from '#servers';
@@ -111,6 +116,6 @@ export class SessionActionsService {
 }
 
 /** A signal refused for want of a right is the monitoring role's problem: 502 with the GRANT. */
-function failureError(server: ServerRecord, failure: PgFailure) {
+function failureError(server: ServerRecord, failure: PgFailure): HttpException {
   return failure.code === 'permission_denied' ? privilegeError(server) : unreachable(failure);
 }
