@@ -122,8 +122,16 @@ describe(AuditLogService.name, () => {
             exact.map((entry) => entry.target),
             ['s1'],
           );
-          const prefixed = await search({ action: 'session.*' });
-          assert.deepEqual(prefixed.map((entry) => entry.target).sort(), ['s1', 's2']);
+          for (const [actor, targets] of [
+            ['carol', ['s1']],
+            ['dave', ['s2']],
+          ] as const) {
+            const prefixed = await search({ action: 'session.*', actor });
+            assert.deepEqual(
+              prefixed.map((entry) => entry.target),
+              targets,
+            );
+          }
         });
 
         it('returns at most limit entries', async () => {
