@@ -1,14 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { NestFactory } from '@nestjs/core';
-import { CollectorAppModule } from '../apps/collector/src/collector-app.module.js';
 import { CollectorService } from '#collector';
 import { ServersService } from '#servers';
 import { adminQuery } from '../test/support/clusters.js';
 import type { PgTarget, TestTargets } from '../test/support/targets-info.js';
-import { withEnv } from '../test/support/api.js';
+import { startCollectorApp } from './collector-app.js';
 import { round, summarize } from './measure.js';
 
 const DATABASES = 50;
@@ -18,22 +12,8 @@ const CYCLES = 5;
 export async function collectorBench(targets: TestTargets): Promise<Record<string, unknown>> {
   const clusters = [targets.pg.main, targets.pg.stats, targets.pg.volatile];
   const created = await createDatabases(clusters);
-  const dataDir = mkdtempSync(join(tmpdir(), 'pgmon-bench-collector-'));
-  const app = await withEnv(
-    {
-      DATA_DIR: dataDir,
-      SECRET_KEY: randomBytes(32).toString('base64url'),
-      ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
-      LOG_LEVEL: 'WARNING',
-      COLLECTOR_ENABLED: 'false',
-    },
-    async () =>
-      NestFactory.createApplicationContext(await CollectorAppModule.forRoot(), {
-        logger: ['error', 'warn'],
-      }),
-  );
+  const { app, close } = await startCollectorApp();
   try {
-    await app.init();
     const ids = await registerServers(app.get(ServersService), clusters);
     const collector = app.get(CollectorService);
     await cycle(collector, ids, true);
@@ -56,8 +36,7 @@ export async function collectorBench(targets: TestTargets): Promise<Record<strin
       cycle_without_sizes: withoutSizes,
     };
   } finally {
-    await app.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
     await dropDatabases(clusters, created);
   }
 }

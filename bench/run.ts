@@ -7,9 +7,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTargets } from '../test/support/targets.js';
+import { checksBench } from './checks.bench.js';
 import { collectorBench } from './collector.bench.js';
 import { historyBench } from './history.bench.js';
 import { hotpathBench, soakBench } from './hotpath.bench.js';
+import { locksBench } from './locks.bench.js';
 import { statusBench } from './status.bench.js';
 
 const SECTIONS: Record<
@@ -22,10 +24,12 @@ const SECTIONS: Record<
   collector: collectorBench,
   // Ten minutes: only when asked for (`npm run bench -- soak`).
   soak: soakBench,
+  locks: locksBench,
+  checks: checksBench,
 };
 
 /** Sections run when none is named. */
-const DEFAULT_SECTIONS = ['status', 'hotpath', 'history', 'collector'];
+const DEFAULT_SECTIONS = ['status', 'hotpath', 'history', 'collector', 'locks', 'checks'];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

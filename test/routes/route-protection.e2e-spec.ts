@@ -31,6 +31,12 @@ const ACCESS: Record<string, Access> = {
   'GET /server/{server_name}/db/{db_name}': 'viewer',
   'GET /server/{server_name}/db/{db_name}/stats': 'viewer',
   'GET /api/collector/status': 'viewer',
+  'GET /server/{server_name}/locks': 'viewer',
+  'POST /server/{server_name}/sessions/{pid}/cancel': 'operator',
+  'POST /server/{server_name}/sessions/{pid}/terminate': 'operator',
+  'GET /server/{server_name}/checks': 'viewer',
+  'GET /checks': 'viewer',
+  'GET /audit': 'admin',
   // @Public() at the global guard, but MetricsAuthGuard wants METRICS_TOKEN or a user token.
   'GET /metrics': 'viewer',
 };

@@ -74,6 +74,71 @@ describe(AuditLogService.name, () => {
         });
       });
 
+      it('writes the outcome given, and success when none is', async () => {
+        await running.audit.record({ actor: 'bob', action: 'session.cancel', target: 'o1' });
+        await running.audit.record({
+          actor: 'bob',
+          action: 'session.cancel',
+          target: 'o2',
+          outcome: 'refused',
+        });
+        assert.deepEqual(
+          [(await rowsFor('o1'))[0]?.outcome, (await rowsFor('o2'))[0]?.outcome],
+          ['success', 'refused'],
+        );
+      });
+
+      describe('search', () => {
+        let start = 0;
+        before(async () => {
+          start = Date.now();
+          for (const [actor, action, target] of [
+            ['carol', 'session.cancel', 's1'],
+            ['dave', 'session.terminate', 's2'],
+            ['carol', 'server.update', 's3'],
+            ['carol', 'sessionXcancel', 's4'],
+          ]) {
+            await running.audit.record({ actor, action, target, detail: { n: target } });
+          }
+        });
+        const search = (filter: object) =>
+          running.audit.search({ start, end: Date.now(), limit: 100, ...filter });
+
+        it('returns the entries of the period, newest first, details parsed', async () => {
+          const found = await search({ actor: 'carol' });
+          assert.deepEqual(
+            found.map((entry) => entry.target),
+            ['s4', 's3', 's1'],
+          );
+          assert.deepEqual(found[2]?.details, { n: 's1' });
+          assert.equal(found[2]?.outcome, 'success');
+          assert.equal(found[2]?.clientIp, null);
+          assert.deepEqual(await search({ actor: 'carol', end: start - 1 }), []);
+        });
+
+        it('returns one action, or the actions of a prefix ending in *', async () => {
+          const exact = await search({ action: 'session.cancel', actor: 'carol' });
+          assert.deepEqual(
+            exact.map((entry) => entry.target),
+            ['s1'],
+          );
+          for (const [actor, targets] of [
+            ['carol', ['s1']],
+            ['dave', ['s2']],
+          ] as const) {
+            const prefixed = await search({ action: 'session.*', actor });
+            assert.deepEqual(
+              prefixed.map((entry) => entry.target),
+              targets,
+            );
+          }
+        });
+
+        it('returns at most limit entries', async () => {
+          assert.equal((await search({ limit: 2 })).length, 2);
+        });
+      });
+
       it('writes user changes without passwords or hashes', async () => {
         const actor = { login: 'admin', clientIp: '127.0.0.1' };
         await running.users.create(

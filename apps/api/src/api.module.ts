@@ -9,13 +9,16 @@ import { MetricsModule } from '#metrics';
 import { StoreModule } from '#store';
 import { ActivityRoutesModule } from './activity/activity-routes.module.js';
 import { ApiAliases } from './api-aliases.js';
+import { AuditRoutesModule } from './audit/audit-routes.module.js';
 import { AuthRoutesModule } from './auth/auth-routes.module.js';
+import { ChecksRoutesModule } from './checks/checks-routes.module.js';
 import { CollectorRoutesModule } from './collector/collector-routes.module.js';
 import { HealthRoutesModule } from './health/health-routes.module.js';
 import { HistoryRoutesModule } from './history/history-routes.module.js';
 import { MetricsRoutesModule } from './metrics/metrics-routes.module.js';
 import { PoolsRoutesModule } from './pools/pools-routes.module.js';
 import { ServersRoutesModule } from './servers/servers-routes.module.js';
+import { SessionsRoutesModule } from './sessions/sessions-routes.module.js';
 import { UsersRoutesModule } from './users/users-routes.module.js';
 
 /**
@@ -41,6 +44,9 @@ export class ApiModule {
         ServersRoutesModule,
         ActivityRoutesModule,
         HistoryRoutesModule,
+        SessionsRoutesModule,
+        ChecksRoutesModule,
+        AuditRoutesModule,
         CollectorRoutesModule,
         PoolsRoutesModule,
         MetricsRoutesModule,

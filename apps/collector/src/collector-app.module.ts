@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ChecksModule } from '#checks';
 import { CollectorModule } from '#collector';
 import { AppCacheModule } from '#cache';
 import { AppConfigModule, type AppConfigModuleOptions } from '#config';
@@ -17,6 +18,7 @@ export class CollectorAppModule {
         AppCacheModule,
         StoreModule,
         CollectorModule,
+        ChecksModule,
       ],
     };
   }

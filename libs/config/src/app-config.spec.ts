@@ -11,7 +11,13 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildAppConfig, nestLogLevels, parseCorsOrigins, parseTrustProxy } from './app-config.js';
+import {
+  buildAppConfig,
+  nestLogLevels,
+  parseCheckThresholds,
+  parseCorsOrigins,
+  parseTrustProxy,
+} from './app-config.js';
 import { envSchema } from './env.schema.js';
 
 function build(env: Record<string, string>) {
@@ -130,6 +136,24 @@ describe(buildAppConfig.name, () => {
     }
   });
 
+  it('returns the checks settings: interval, thresholds and the actions switch', () => {
+    const defaults = build({ DATA_DIR: newDataDir() });
+    assert.deepEqual(defaults.checks, { intervalSeconds: 60, thresholds: [] });
+    assert.deepEqual(defaults.actions, { enabled: true });
+    const set = build({
+      DATA_DIR: newDataDir(),
+      CHECKS_INTERVAL: '15',
+      CHECK_THRESHOLDS: 'dead_tuples=0.3:0.6',
+      ACTIONS_ENABLED: 'FALSE',
+    });
+    assert.deepEqual(set.checks, {
+      intervalSeconds: 15,
+      thresholds: [{ check: 'dead_tuples', server: null, warning: 0.3, critical: 0.6 }],
+    });
+    assert.deepEqual(set.actions, { enabled: false });
+    assert.throws(() => build({ DATA_DIR: newDataDir(), ACTIONS_ENABLED: 'maybe' }));
+  });
+
   it('returns previous encryption keys and names ENCRYPTION_KEY_PREVIOUS when one is too short', () => {
     const old = 'o'.repeat(64);
     const config = build({ DATA_DIR: newDataDir(), ENCRYPTION_KEY_PREVIOUS: ` ${old} , ` });
@@ -181,6 +205,38 @@ describe(parseCorsOrigins.name, () => {
       );
     });
   }
+});
+
+describe(parseCheckThresholds.name, () => {
+  it('returns no levels when unset', () => {
+    assert.deepEqual(parseCheckThresholds(undefined), []);
+  });
+
+  it('returns both levels, one level, or none, for every server or for one', () => {
+    assert.deepEqual(
+      parseCheckThresholds(
+        'long_running_queries=120:600, cache_hit_ratio = 0.9:, pg-1.eu/blocked_sessions=:-1.5',
+      ),
+      [
+        { check: 'long_running_queries', server: null, warning: 120, critical: 600 },
+        { check: 'cache_hit_ratio', server: null, warning: 0.9, critical: null },
+        { check: 'blocked_sessions', server: 'pg-1.eu', warning: null, critical: -1.5 },
+      ],
+    );
+  });
+
+  it('throws naming CHECK_THRESHOLDS for an item that is not [server/]id=warning:critical', () => {
+    for (const bad of [
+      'dead_tuples',
+      'dead_tuples=0.2',
+      'dead_tuples=a:b',
+      'Dead=1:2',
+      '=1:2',
+      '/x=1:2',
+    ]) {
+      assert.throws(() => parseCheckThresholds(bad), /^Error: CHECK_THRESHOLDS: /, bad);
+    }
+  });
 });
 
 describe(parseTrustProxy.name, () => {

@@ -40,6 +40,26 @@ export interface TargetLimits {
   allowCleartextPassword: boolean;
 }
 
+/** A check's levels as CHECK_THRESHOLDS sets them; null: the check has no such level. */
+export interface ThresholdLevels {
+  warning: number | null;
+  critical: number | null;
+}
+
+/** One CHECK_THRESHOLDS item: a check's levels, on every server or on one. */
+export interface ThresholdOverride extends ThresholdLevels {
+  check: string;
+  /** The server's name; null for every server. */
+  server: string | null;
+}
+
+/** Health checks, evaluated by the collector. */
+export interface ChecksSettings {
+  intervalSeconds: number;
+  /** Levels replacing the defaults (CHECK_THRESHOLDS); ids are checked by the checks module. */
+  thresholds: ThresholdOverride[];
+}
+
 export type StoreLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
 /**
@@ -76,6 +96,9 @@ export class AppConfig {
     },
     readonly collector: CollectorSettings,
     readonly targets: TargetLimits,
+    readonly checks: ChecksSettings,
+    /** Whether operators may cancel or terminate sessions at all (ACTIONS_ENABLED). */
+    readonly actions: { enabled: boolean },
     /** Key files written on this boot (so the operator can be told once). */
     readonly generatedKeyFiles: string[],
   ) {}
@@ -127,6 +150,11 @@ export function buildAppConfig(env: Env): AppConfig {
       retentionDays: env.HISTORY_RETENTION_DAYS,
     },
     targetLimits(env),
+    {
+      intervalSeconds: env.CHECKS_INTERVAL,
+      thresholds: parseCheckThresholds(env.CHECK_THRESHOLDS),
+    },
+    { enabled: isTrue(env.ACTIONS_ENABLED) },
     generated,
   );
 }
@@ -183,6 +211,31 @@ export function parseTrustProxy(text: string | undefined): boolean | number | st
   if (text === 'true') return true;
   if (/^\d+$/.test(text)) return Number(text);
   return splitList(text);
+}
+
+const THRESHOLD_ITEM = /^(?:([^/=]+)\/)?([a-z_]+)=(-?\d+(?:\.\d+)?)?:(-?\d+(?:\.\d+)?)?$/;
+
+/**
+ * CHECK_THRESHOLDS: `[server/]id=warning:critical` items separated by commas, e.g.
+ * `long_running_queries=120:600,reports/long_running_queries=900:3600,dead_tuples=0.3:`; an
+ * empty level means the check has none. A server's own item wins over one for every server.
+ */
+export function parseCheckThresholds(text: string | undefined): ThresholdOverride[] {
+  return splitList(text).map((item) => {
+    const match = THRESHOLD_ITEM.exec(item.replace(/\s+/g, ''));
+    if (!match) {
+      throw new Error(
+        `CHECK_THRESHOLDS: "${item}" is not like long_running_queries=120:600 ([server/]id=warning:critical)`,
+      );
+    }
+    const [, server, check = '', warning, critical] = match;
+    return {
+      check,
+      server: server ?? null,
+      warning: warning === undefined ? null : Number(warning),
+      critical: critical === undefined ? null : Number(critical),
+    };
+  });
 }
 
 const NEST_LEVELS_BY_NAME: Record<string, LogLevel[]> = {

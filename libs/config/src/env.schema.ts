@@ -115,6 +115,9 @@ export const envSchema = z.object({
   POOL_IDLE_TIMEOUT: integer(30, 1, 86400),
   POOL_CLOSE_AFTER: integer(300, 1, 86400),
   POOL_MAX_USES: integer(0, 0, 1_000_000),
+  CHECKS_INTERVAL: integer(60, 1, 86400),
+  CHECK_THRESHOLDS: optionalText,
+  ACTIONS_ENABLED: flag('true'),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -2,15 +2,19 @@ export {
   AppConfig,
   buildAppConfig,
   nestLogLevels,
+  parseCheckThresholds,
   parseCorsOrigins,
   parseTrustProxy,
 } from './app-config.js';
 export type {
+  ChecksSettings,
   CollectorSettings,
   PoolProfile,
   SeedLogLevel,
   StoreLocation,
   TargetLimits,
+  ThresholdLevels,
+  ThresholdOverride,
 } from './app-config.js';
 export { AppConfigModule } from './config.module.js';
 export type { AppConfigModuleOptions } from './config.module.js';

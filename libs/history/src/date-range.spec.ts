@@ -61,6 +61,11 @@ describe(parseQueryDate.name, () => {
     );
   });
 
+  it('throws a 422 located in the body when told so', () => {
+    const issue = issueOf(() => parseQueryDate('soon', 'backend_start', 'body'));
+    assert.deepEqual(issue.loc, ['body', 'backend_start']);
+  });
+
   const invalid = [
     '2025-13-01',
     '2025-00-10',

@@ -13,8 +13,15 @@ export interface DateRange {
 const ISO_DATE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
-/** Parses a query date; undefined when absent, throws 422 naming the parameter when invalid. */
-export function parseQueryDate(value: string | undefined, parameter: string): number | undefined {
+/**
+ * Parses a date of a query (or, with `location`, of a body); undefined when absent, throws 422
+ * naming the parameter when invalid. Fractions beyond milliseconds are cut, not rounded.
+ */
+export function parseQueryDate(
+  value: string | undefined,
+  parameter: string,
+  location: 'query' | 'body' = 'query',
+): number | undefined {
   if (value === undefined || value === '') return undefined;
   const match = ISO_DATE.exec(value.trim());
   const ms = match ? Date.parse(normalize(match)) : NaN;
@@ -22,6 +29,7 @@ export function parseQueryDate(value: string | undefined, parameter: string): nu
     throw invalid(
       parameter,
       `${parameter} must be an ISO 8601 date such as 2025-06-03 or 2025-06-03T10:00:00Z`,
+      location,
     );
   }
   return ms;
@@ -73,8 +81,12 @@ function sameCalendarDay(match: RegExpExecArray): boolean {
   );
 }
 
-function invalid(parameter: string, msg: string): UnprocessableEntityException {
+function invalid(
+  parameter: string,
+  msg: string,
+  location: 'query' | 'body' = 'query',
+): UnprocessableEntityException {
   return new UnprocessableEntityException({
-    detail: [{ loc: ['query', parameter], msg, type: 'value_error' }],
+    detail: [{ loc: [location, parameter], msg, type: 'value_error' }],
   });
 }

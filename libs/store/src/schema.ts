@@ -26,6 +26,8 @@ export interface AuditLogTable {
   target: string | null;
   detail: string | null;
   client_ip: string | null;
+  /** How the attempt ended; `success` for changes recorded once done. */
+  outcome: Generated<string>;
 }
 
 /**
@@ -152,6 +154,21 @@ export interface CollectorTasksTable {
   skipped_runs: number;
 }
 
+/** The last evaluation of one health check on one server (see #checks). */
+export interface CheckResultsTable {
+  server_id: number;
+  check_id: string;
+  status: string;
+  value: number | null;
+  warning: number | null;
+  critical: number | null;
+  message: string;
+  hint: string;
+  /** JSON array of the objects the check concerns. */
+  objects: string;
+  evaluated_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   audit_log: AuditLogTable;
@@ -162,6 +179,7 @@ export interface Database {
   server_disk_samples: ServerDiskSamplesTable;
   collector_state: CollectorStateTable;
   collector_tasks: CollectorTasksTable;
+  check_results: CheckResultsTable;
 }
 
 export type StoreDialect = 'sqlite' | 'postgres';

@@ -7,6 +7,8 @@ import { widerCollectorId } from './004-wider-collector-id.js';
 import { caseInsensitiveLogins } from './005-case-insensitive-logins.js';
 import { serverNames } from './006-server-names.js';
 import { collectorTasks } from './007-collector-tasks.js';
+import { auditOutcome } from './010-audit-outcome.js';
+import { checkResults } from './011-check-results.js';
 
 /** Every migration, in order. Append only: a released migration never changes. */
 export class StoreMigrations implements MigrationProvider {
@@ -21,6 +23,8 @@ export class StoreMigrations implements MigrationProvider {
       '005-case-insensitive-logins': caseInsensitiveLogins(),
       '006-server-names': serverNames(),
       '007-collector-tasks': collectorTasks(),
+      '010-audit-outcome': auditOutcome(),
+      '011-check-results': checkResults(),
     });
   }
 }

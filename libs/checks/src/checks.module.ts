@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { CollectorModule } from '#collector';
+import { ServersModule } from '#servers';
+import { StatsModule } from '#stats';
+import { StoreModule } from '#store';
+import { TargetQueryModule } from '#target-query';
+import { CheckResultsRepository } from './check-results.repository.js';
+import { CheckThresholds } from './check-thresholds.js';
+import { ChecksEvaluator } from './checks-evaluator.js';
+import { ChecksService } from './checks.service.js';
+import { ChecksTask } from './checks.task.js';
+import { DatabaseVisitor } from './reading/database-visitor.js';
+import { ServerReader } from './reading/server-reader.js';
+
+/**
+ * Health checks: the collector's `checks` task evaluates them per server and stores the
+ * results; ChecksService answers the routes from the store. Loaded by the API and by the
+ * collector process alike.
+ */
+@Module({
+  imports: [StoreModule, ServersModule, StatsModule, TargetQueryModule, CollectorModule],
+  providers: [
+    CheckThresholds,
+    ServerReader,
+    DatabaseVisitor,
+    ChecksEvaluator,
+    CheckResultsRepository,
+    ChecksService,
+    ChecksTask,
+  ],
+  exports: [ChecksService, CheckThresholds],
+})
+export class ChecksModule {}

@@ -1,0 +1,38 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { TaskScheduler, type ServerTask } from '#collector';
+import { AppConfig } from '#config';
+import type { ServerRecord } from '#servers';
+import { TargetFailedError } from '#target-query';
+import { CheckResultsRepository } from './check-results.repository.js';
+import { ChecksEvaluator } from './checks-evaluator.js';
+
+/** The collector's `checks` task: every CHECKS_INTERVAL seconds, evaluate and store. */
+@Injectable()
+export class ChecksTask implements ServerTask, OnModuleInit {
+  readonly name = 'checks';
+
+  constructor(
+    private readonly scheduler: TaskScheduler,
+    private readonly evaluator: ChecksEvaluator,
+    private readonly repository: CheckResultsRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.scheduler.register(this);
+  }
+
+  intervalMs(): number {
+    return this.config.checks.intervalSeconds * 1000;
+  }
+
+  /**
+   * Stores the evaluation even when the server could not be read (server_reachable says so),
+   * then reports that failure to the scheduler so the collector's status shows it too.
+   */
+  async run(server: ServerRecord): Promise<void> {
+    const evaluation = await this.evaluator.evaluate(server);
+    await this.repository.save(server.id, evaluation.checkedAt, evaluation.results);
+    if (evaluation.failure) throw new TargetFailedError(evaluation.failure);
+  }
+}
