@@ -3,12 +3,14 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { AppConfig } from '#config';
+import { StoreModule } from '#store';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { LocalAuthGuard } from './guards/local-auth.guard.js';
 import { RolesGuard } from './guards/roles.guard.js';
 import { LOGIN_ATTEMPT_STORE, MemoryLoginAttemptStore } from './login/login-attempt.store.js';
 import { LoginAttemptsService } from './login/login-attempts.service.js';
 import { TokenService } from './login/token.service.js';
+import { AuthCache } from './tokens/auth-cache.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
 import { LocalStrategy } from './strategies/local.strategy.js';
 import { AdminBootstrapService } from './users/admin-bootstrap.service.js';
@@ -18,6 +20,7 @@ import { UsersModule } from './users/users.module.js';
 @Module({
   imports: [
     UsersModule,
+    StoreModule,
     PassportModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
@@ -31,6 +34,7 @@ import { UsersModule } from './users/users.module.js';
   providers: [
     TokenService,
     LoginAttemptsService,
+    AuthCache,
     // In process; a Redis-backed LoginAttemptStore would share the lockout between replicas.
     { provide: LOGIN_ATTEMPT_STORE, useClass: MemoryLoginAttemptStore },
     LocalStrategy,
@@ -40,6 +44,6 @@ import { UsersModule } from './users/users.module.js';
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
-  exports: [UsersModule, TokenService, LoginAttemptsService, LocalAuthGuard],
+  exports: [UsersModule, TokenService, LoginAttemptsService, LocalAuthGuard, AuthCache],
 })
 export class AuthModule {}

@@ -14,6 +14,8 @@ export type {
   StoreDialect,
   UsersTable,
 } from './schema.js';
+export { StoreChanges } from './store-changes.js';
+export type { StoreTopic } from './store-changes.js';
 export { StoreHealthIndicator } from './store.health.js';
 export { StoreModule } from './store.module.js';
 export { StoreService } from './store.service.js';

@@ -31,11 +31,15 @@ function createOwnerOnly(file: string): void {
   }
 }
 
-/** Opens the store: SQLite (WAL) by default, PostgreSQL when DATABASE_URL is set. */
-export function openStore(location: StoreLocation): {
+export interface OpenStore {
   db: Kysely<Database>;
   dialect: StoreDialect;
-} {
+  /** The SQLite connection itself (for PRAGMA data_version), when the store is SQLite. */
+  sqlite?: BetterSqlite3.Database;
+}
+
+/** Opens the store: SQLite (WAL) by default, PostgreSQL when DATABASE_URL is set. */
+export function openStore(location: StoreLocation): OpenStore {
   if (location.kind === 'sqlite') {
     ensureDataDir(dirname(location.file));
     createOwnerOnly(location.file);
@@ -47,6 +51,7 @@ export function openStore(location: StoreLocation): {
     return {
       db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
       dialect: 'sqlite',
+      sqlite: database,
     };
   }
   const pool = new pg.Pool({

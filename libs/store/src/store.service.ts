@@ -4,7 +4,7 @@ import { AppConfig } from '#config';
 import { redactUrl } from '#logging';
 import { StoreMigrations } from './migrations/index.js';
 import type { Database, StoreDialect } from './schema.js';
-import { openStore } from './store-connection.js';
+import { openStore, type OpenStore } from './store-connection.js';
 
 /** The application's own database (users, servers, history, audit), migrated at start. */
 @Injectable()
@@ -12,11 +12,13 @@ export class StoreService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(StoreService.name);
   readonly db: Kysely<Database>;
   readonly dialect: StoreDialect;
+  private readonly sqlite: OpenStore['sqlite'];
 
   constructor(private readonly config: AppConfig) {
     const store = openStore(config.store);
     this.db = store.db;
     this.dialect = store.dialect;
+    this.sqlite = store.sqlite;
   }
 
   async onModuleInit(): Promise<void> {
@@ -32,6 +34,11 @@ export class StoreService implements OnModuleInit, OnApplicationShutdown {
   /** A round trip to the store; rejects when it cannot be reached. */
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.db);
+  }
+
+  /** SQLite's PRAGMA data_version (moves when another connection commits); undefined on PostgreSQL. */
+  dataVersion(): number | undefined {
+    return this.sqlite?.pragma('data_version', { simple: true }) as number | undefined;
   }
 
   describe(): string {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { JwtAuthGuard } from '#auth';
+import { JwtAuthGuard, type AuthCache } from '#auth';
 import type { AppConfig } from '#config';
 import { MetricsAuthGuard } from './metrics-auth.guard.js';
 
@@ -17,7 +17,8 @@ function guard(t: TestContext, metricsToken: string | undefined) {
     Promise.resolve(false),
   );
   const config = { auth: { metricsToken } } as unknown as AppConfig;
-  return { guard: new MetricsAuthGuard(new Reflector(), config), userTokenCheck };
+  const cache = {} as AuthCache;
+  return { guard: new MetricsAuthGuard(new Reflector(), cache, config), userTokenCheck };
 }
 
 function context(authorization?: string): ExecutionContext {

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { JwtAuthGuard } from '#auth';
+import { AuthCache, JwtAuthGuard } from '#auth';
 import { AppConfig } from '#config';
 
 /**
@@ -13,9 +13,10 @@ import { AppConfig } from '#config';
 export class MetricsAuthGuard extends JwtAuthGuard {
   constructor(
     reflector: Reflector,
+    cache: AuthCache,
     private readonly config: AppConfig,
   ) {
-    super(reflector);
+    super(reflector, cache);
   }
 
   override canActivate(context: ExecutionContext) {

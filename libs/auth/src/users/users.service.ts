@@ -1,6 +1,7 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Transaction } from 'kysely';
-import { AuditLogService, type Database } from '#store';
+import { Subject, type Observable } from 'rxjs';
+import { AuditLogService, StoreChanges, type Database } from '#store';
 import type { Role } from '../roles.js';
 import { PasswordHasher } from './password-hasher.js';
 import type { UserRecord } from './user.record.js';
@@ -34,10 +35,18 @@ const LAST_ADMIN = 'Cannot remove, disable or demote the last active admin';
  */
 @Injectable()
 export class UsersService {
+  private readonly changeEvents = new Subject<string>();
+  /**
+   * The login of each user created, changed or deleted, once the change is committed (other
+   * processes on the store learn of changes and deletions through StoreChanges).
+   */
+  readonly changes: Observable<string> = this.changeEvents.asObservable();
+
   constructor(
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditLogService,
+    private readonly storeChanges: StoreChanges,
   ) {}
 
   list(): Promise<UserRecord[]> {
@@ -82,6 +91,7 @@ export class UsersService {
       detail: { role: input.role, is_active: input.isActive },
       clientIp: actor.clientIp ?? null,
     });
+    this.changeEvents.next(input.login);
     return this.get(input.login);
   }
 
@@ -98,8 +108,10 @@ export class UsersService {
         (changes.role !== undefined && changes.role !== 'admin') || changes.isActive === false;
       if (losesAdmin) await this.assertNotLastAdmin(found, trx);
       await this.users.update(found.login, changes, trx);
+      await this.storeChanges.notify(trx, 'users', found.login);
       return found;
     });
+    this.changeEvents.next(user.login);
     await this.audit.record({
       actor: actor.login,
       action: 'user.update',
@@ -120,8 +132,10 @@ export class UsersService {
       const found = await this.existingUser(login, trx);
       await this.assertNotLastAdmin(found, trx);
       await this.users.delete(found.login, trx);
+      await this.storeChanges.notify(trx, 'users', found.login);
       return found;
     });
+    this.changeEvents.next(user.login);
     await this.audit.record({
       actor: actor.login,
       action: 'user.delete',
