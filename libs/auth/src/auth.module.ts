@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
+import { RedisConnection } from '#cache';
 import { AppConfig } from '#config';
 import { StoreModule } from '#store';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
@@ -9,6 +10,7 @@ import { LocalAuthGuard } from './guards/local-auth.guard.js';
 import { RolesGuard } from './guards/roles.guard.js';
 import { LOGIN_ATTEMPT_STORE, MemoryLoginAttemptStore } from './login/login-attempt.store.js';
 import { LoginAttemptsService } from './login/login-attempts.service.js';
+import { RedisLoginAttemptStore } from './login/redis-login-attempt.store.js';
 import { TokenService } from './login/token.service.js';
 import { AuthCache } from './tokens/auth-cache.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
@@ -35,8 +37,13 @@ import { UsersModule } from './users/users.module.js';
     TokenService,
     LoginAttemptsService,
     AuthCache,
-    // In process; a Redis-backed LoginAttemptStore would share the lockout between replicas.
-    { provide: LOGIN_ATTEMPT_STORE, useClass: MemoryLoginAttemptStore },
+    // Shared by the replicas through Redis when REDIS_URL is set; in this process otherwise.
+    {
+      provide: LOGIN_ATTEMPT_STORE,
+      inject: [RedisConnection],
+      useFactory: (redis: RedisConnection) =>
+        redis.enabled ? new RedisLoginAttemptStore(redis) : new MemoryLoginAttemptStore(),
+    },
     LocalStrategy,
     JwtStrategy,
     LocalAuthGuard,
