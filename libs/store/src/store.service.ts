@@ -4,7 +4,7 @@ import { AppConfig } from '#config';
 import { redactUrl } from '#logging';
 import { StoreMigrations } from './migrations/index.js';
 import type { Database, StoreDialect } from './schema.js';
-import { openStore, type OpenStore } from './store-connection.js';
+import { openStore } from './store-connection.js';
 
 /** The application's own database (users, servers, history, audit), migrated at start. */
 @Injectable()
@@ -12,13 +12,14 @@ export class StoreService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(StoreService.name);
   readonly db: Kysely<Database>;
   readonly dialect: StoreDialect;
-  private readonly sqlite: OpenStore['sqlite'];
+  /** SQLite's data_version, prepared once: it is read on every authenticated request. */
+  private readonly dataVersionQuery: { get(): unknown } | undefined;
 
   constructor(private readonly config: AppConfig) {
     const store = openStore(config.store);
     this.db = store.db;
     this.dialect = store.dialect;
-    this.sqlite = store.sqlite;
+    this.dataVersionQuery = store.sqlite?.prepare('PRAGMA data_version').pluck();
   }
 
   async onModuleInit(): Promise<void> {
@@ -38,7 +39,7 @@ export class StoreService implements OnModuleInit, OnApplicationShutdown {
 
   /** SQLite's PRAGMA data_version (moves when another connection commits); undefined on PostgreSQL. */
   dataVersion(): number | undefined {
-    return this.sqlite?.pragma('data_version', { simple: true }) as number | undefined;
+    return this.dataVersionQuery?.get() as number | undefined;
   }
 
   describe(): string {
