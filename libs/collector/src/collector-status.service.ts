@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '#config';
 import { StoreService } from '#store';
 import type {
+  CollectorRunView,
   CollectorServerView,
   CollectorStatusView,
   CollectorTaskView,
@@ -43,30 +44,14 @@ export class CollectorStatusService {
       interval_seconds: this.config.collector.intervalSeconds,
       retention_days: this.config.collector.retentionDays,
       collector_in_this_process: this.config.collector.enabled,
-      servers: rows.map((row): CollectorServerView => {
-        const lastSuccess = numberOrNull(row.last_success_at);
-        return {
-          server: row.name,
-          healthy:
-            !row.last_error_code && lastSuccess !== null && Date.now() - lastSuccess < staleAfter,
-          last_success_at: iso(lastSuccess),
-          last_attempt_at: iso(numberOrNull(row.last_attempt_at)),
-          next_due_at: iso(numberOrNull(row.next_due_at)),
-          sample_lag_ms: numberOrNull(row.sample_lag_ms),
-          last_duration_ms: numberOrNull(row.last_duration_ms),
-          consecutive_failures: Number(row.consecutive_failures ?? 0),
-          last_error: row.last_error_code
-            ? {
-                code: row.last_error_code,
-                message: row.last_error_message ?? '',
-                at: iso(numberOrNull(row.last_error_at)),
-              }
-            : null,
-          databases: numberOrNull(row.databases),
-          claimed_by: row.claimed_by ?? null,
-          tasks: tasks.get(row.name) ?? [],
-        };
-      }),
+      servers: rows.map((row): CollectorServerView => ({
+        server: row.name,
+        ...runView(row, staleAfter),
+        sample_lag_ms: numberOrNull(row.sample_lag_ms),
+        databases: numberOrNull(row.databases),
+        claimed_by: row.claimed_by ?? null,
+        tasks: tasks.get(row.name) ?? [],
+      })),
     };
   }
 
@@ -91,34 +76,49 @@ export class CollectorStatusService {
       .orderBy('collector_tasks.task')
       .execute();
     const byServer = new Map<string, CollectorTaskView[]>();
-    const now = Date.now();
     for (const row of rows) {
-      const lastSuccess = numberOrNull(row.last_success_at);
       const intervalMs = this.scheduler.intervalOf(row.task);
+      const staleAfter = intervalMs === undefined ? Infinity : 2 * intervalMs + 5000;
       const view: CollectorTaskView = {
         task: row.task,
-        healthy:
-          !row.last_error_code &&
-          lastSuccess !== null &&
-          (intervalMs === undefined || now - lastSuccess < 2 * intervalMs + 5000),
-        last_success_at: iso(lastSuccess),
-        last_attempt_at: iso(numberOrNull(row.last_attempt_at)),
-        next_due_at: iso(numberOrNull(row.next_due_at)),
-        last_duration_ms: numberOrNull(row.last_duration_ms),
-        consecutive_failures: Number(row.consecutive_failures),
+        ...runView(row, staleAfter),
         skipped_runs: Number(row.skipped_runs),
-        last_error: row.last_error_code
-          ? {
-              code: row.last_error_code,
-              message: row.last_error_message ?? '',
-              at: iso(numberOrNull(row.last_error_at)),
-            }
-          : null,
       };
       byServer.set(row.name, [...(byServer.get(row.name) ?? []), view]);
     }
     return byServer;
   }
+}
+
+interface RunRow {
+  last_success_at: number | null;
+  last_attempt_at: number | null;
+  next_due_at: number | null;
+  last_duration_ms: number | null;
+  consecutive_failures: number | null;
+  last_error_code: string | null;
+  last_error_message: string | null;
+  last_error_at: number | null;
+}
+
+/** The part every collector run view shares; healthy: no error and a success within `staleAfter`. */
+function runView(row: RunRow, staleAfter: number): CollectorRunView {
+  const lastSuccess = numberOrNull(row.last_success_at);
+  return {
+    healthy: !row.last_error_code && lastSuccess !== null && Date.now() - lastSuccess < staleAfter,
+    last_success_at: iso(lastSuccess),
+    last_attempt_at: iso(numberOrNull(row.last_attempt_at)),
+    next_due_at: iso(numberOrNull(row.next_due_at)),
+    last_duration_ms: numberOrNull(row.last_duration_ms),
+    consecutive_failures: Number(row.consecutive_failures ?? 0),
+    last_error: row.last_error_code
+      ? {
+          code: row.last_error_code,
+          message: row.last_error_message ?? '',
+          at: iso(numberOrNull(row.last_error_at)),
+        }
+      : null,
+  };
 }
 
 function numberOrNull(value: number | null | undefined): number | null {
