@@ -51,13 +51,13 @@ async function login(url: string, username: string, password: string): Promise<s
   return (answer.body as { access_token: string }).access_token;
 }
 
-/** Calls of pgmon's status query that reached the target database so far. */
+/** Calls of pgmon's live status query (not the collector's sample) that reached the target so far. */
 async function statusReads(database: string): Promise<number> {
   const result = await adminQuery<{ calls: string }>(
     targets.pg.main,
     `select coalesce(sum(calls), 0)::text as calls from pg_stat_statements
       where dbid = (select oid from pg_database where datname = $1)
-        and query like '%pg_postmaster_start_time()%'`,
+        and query like '%as uptime_hours%'`,
     [database],
   );
   return Number(result.rows[0]?.calls ?? 0);
