@@ -31,6 +31,10 @@ const ACCESS: Record<string, Access> = {
   'GET /server/{server_name}/db/{db_name}': 'viewer',
   'GET /server/{server_name}/db/{db_name}/stats': 'viewer',
   'GET /api/collector/status': 'viewer',
+  'GET /server/{server_name}/queries': 'viewer',
+  'GET /server/{server_name}/queries/{queryid}': 'viewer',
+  'GET /server/{server_name}/activity/history': 'viewer',
+  'GET /server/{server_name}/activity/at': 'viewer',
   // @Public() at the global guard, but MetricsAuthGuard wants METRICS_TOKEN or a user token.
   'GET /metrics': 'viewer',
 };

@@ -13,7 +13,9 @@ import { HealthRoutesModule } from './health/health-routes.module.js';
 import { HistoryRoutesModule } from './history/history-routes.module.js';
 import { MetricsRoutesModule } from './metrics/metrics-routes.module.js';
 import { PoolsRoutesModule } from './pools/pools-routes.module.js';
+import { QueriesRoutesModule } from './queries/queries-routes.module.js';
 import { ServersRoutesModule } from './servers/servers-routes.module.js';
+import { SessionHistoryRoutesModule } from './session-history/session-history-routes.module.js';
 import { UsersRoutesModule } from './users/users-routes.module.js';
 
 /**
@@ -39,6 +41,8 @@ export class ApiModule {
         ServersRoutesModule,
         ActivityRoutesModule,
         HistoryRoutesModule,
+        QueriesRoutesModule,
+        SessionHistoryRoutesModule,
         CollectorRoutesModule,
         PoolsRoutesModule,
         MetricsRoutesModule,

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CollectorModule } from '#collector';
 import { AppCacheModule } from '#cache';
 import { AppConfigModule, type AppConfigModuleOptions } from '#config';
+import { InsightModule } from '#insight';
 import { MetricsModule } from '#metrics';
 import { StoreModule } from '#store';
 
@@ -17,6 +18,7 @@ export class CollectorAppModule {
         AppCacheModule,
         StoreModule,
         CollectorModule,
+        InsightModule,
       ],
     };
   }

@@ -19,6 +19,18 @@ export interface CollectorSettings {
   retentionDays: number;
 }
 
+/** Query insight: pg_stat_statements snapshots and session samples (collector tasks). */
+export interface InsightSettings {
+  statementsIntervalSeconds: number;
+  /** Statements kept per interval (by total time); the rest is summed into one "other" row. */
+  statementsTop: number;
+  /** Per-interval rows are kept this long; hourly rollups until statementsRetentionDays. */
+  statementsRawRetentionHours: number;
+  statementsRetentionDays: number;
+  activitySampleIntervalSeconds: number;
+  activityRetentionDays: number;
+}
+
 /** Sizes of the connection pools to one monitored database. */
 export interface PoolProfile {
   min: number;
@@ -68,6 +80,7 @@ export class AppConfig {
     readonly log: { level: SeedLogLevel; nestLevels: LogLevel[]; format: 'text' | 'json' },
     readonly cache: { statusTtlSeconds: number; sshTtlSeconds: number },
     readonly collector: CollectorSettings,
+    readonly insight: InsightSettings,
     readonly targets: TargetLimits,
     /** Key files written on this boot (so the operator can be told once). */
     readonly generatedKeyFiles: string[],
@@ -115,9 +128,21 @@ export function buildAppConfig(env: Env): AppConfig {
       concurrency: env.COLLECT_CONCURRENCY,
       retentionDays: env.HISTORY_RETENTION_DAYS,
     },
+    insightSettings(env),
     targetLimits(env),
     generated,
   );
+}
+
+function insightSettings(env: Env): InsightSettings {
+  return {
+    statementsIntervalSeconds: env.STATEMENTS_INTERVAL,
+    statementsTop: env.STATEMENTS_TOP,
+    statementsRawRetentionHours: env.STATEMENTS_RAW_RETENTION_HOURS,
+    statementsRetentionDays: env.STATEMENTS_RETENTION_DAYS,
+    activitySampleIntervalSeconds: env.ACTIVITY_SAMPLE_INTERVAL,
+    activityRetentionDays: env.ACTIVITY_RETENTION_DAYS,
+  };
 }
 
 function targetLimits(env: Env): TargetLimits {

@@ -79,6 +79,12 @@ export const envSchema = z.object({
   COLLECT_SIZE_INTERVAL: integer(600, 5, 86400),
   COLLECT_CONCURRENCY: integer(4, 1, 64),
   COLLECT_SIZE_TIMEOUT_MS: integer(30000, 100, 600000),
+  STATEMENTS_INTERVAL: integer(60, 5, 86400),
+  STATEMENTS_TOP: integer(200, 1, 5000),
+  STATEMENTS_RAW_RETENTION_HOURS: integer(48, 1, 8760),
+  STATEMENTS_RETENTION_DAYS: integer(30, 1, 3650),
+  ACTIVITY_SAMPLE_INTERVAL: integer(10, 1, 3600),
+  ACTIVITY_RETENTION_DAYS: integer(7, 1, 3650),
   COLLECTOR_ENABLED: z.preprocess(
     (value) =>
       typeof value === 'string' && value !== ''

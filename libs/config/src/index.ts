@@ -7,6 +7,7 @@ export {
 } from './app-config.js';
 export type {
   CollectorSettings,
+  InsightSettings,
   PoolProfile,
   SeedLogLevel,
   StoreLocation,

@@ -1,6 +1,7 @@
 export { AuditLogService } from './audit-log.service.js';
 export type { AuditEntry } from './audit-log.service.js';
 export type {
+  ActivitySessionsTable,
   CollectorStateTable,
   CollectorTasksTable,
   CounterColumns,
@@ -10,6 +11,7 @@ export type {
   MonitoredDatabasesTable,
   ServerDiskSamplesTable,
   ServersTable,
+  StatementMetricColumns,
   StoreDialect,
   UsersTable,
 } from './schema.js';

@@ -1,0 +1,289 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { sql, type Transaction } from 'kysely';
+import { BUCKET_MS, type Aggregation } from '#history';
+import { StoreService, type ActivitySessionsTable, type Database } from '#store';
+import type { GroupBy } from './session-groups.js';
+import type { SessionRow } from './session-sample-sql.js';
+
+/** One sampled session read back with what its backend and query rows hold. */
+export type StoredSession = Omit<SessionRow, 'backend_start_us' | 'blocked_by' | 'total'> & {
+  backend_start_us: number;
+  /** Comma-separated pids, as stored. */
+  blocked_by: string | null;
+};
+
+/** Sessions of one group in one bucket, grouped in the store. */
+export interface GroupCount {
+  bucket: number;
+  parts: (string | null)[];
+  sessions: number;
+}
+
+/** The session history in the store. */
+@Injectable()
+export class SessionsStore {
+  constructor(private readonly store: StoreService) {}
+
+  /** One sample in one transaction; returns the number of session rows. */
+  async write(serverId: number, ts: number, rows: SessionRow[]): Promise<number> {
+    return this.store.db.transaction().execute(async (trx) => {
+      const sample = await trx
+        .insertInto('activity_samples')
+        .values({ server_id: serverId, ts, sessions: rows[0]?.total ?? 0 })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      if (rows.length === 0) return 0;
+      const backends = await this.backendIds(trx, serverId, ts, rows);
+      const queries = await this.queryIds(trx, serverId, ts, rows);
+      const sessions: ActivitySessionsTable[] = rows.map((row) => ({
+        sample_id: Number(sample.id),
+        backend_id: backends.get(backendKey(row)) ?? 0,
+        state: row.state,
+        wait_event_type: row.wait_event_type,
+        wait_event: row.wait_event,
+        query_ref: row.query ? (queries.get(queryHash(row)) ?? null) : null,
+        xact_start_us: row.xact_start_us,
+        query_start_us: row.query_start_us,
+        blocked_by: row.blocked_by && row.blocked_by.length > 0 ? row.blocked_by.join(',') : null,
+      }));
+      await trx.insertInto('activity_sessions').values(sessions).execute();
+      return sessions.length;
+    });
+  }
+
+  /** Samples taken per bucket in [start, end]. */
+  async samplesPerBucket(
+    serverId: number,
+    start: number,
+    end: number,
+    aggregation: Aggregation,
+  ): Promise<Map<number, number>> {
+    const bucket = bucketOf(aggregation);
+    const rows = await this.store.db
+      .selectFrom('activity_samples as s')
+      .where('s.server_id', '=', serverId)
+      .where('s.ts', '>=', start)
+      .where('s.ts', '<=', end)
+      .select([bucket.as('bucket'), sql<number>`count(*)`.as('samples')])
+      .groupBy(sql.raw('1'))
+      .execute();
+    return new Map(rows.map((row) => [Number(row.bucket), Number(row.samples)]));
+  }
+
+  /** Sessions per bucket and group in [start, end]. */
+  async groupCounts(
+    serverId: number,
+    start: number,
+    end: number,
+    aggregation: Aggregation,
+    groupBy: GroupBy,
+  ): Promise<GroupCount[]> {
+    const columns = GROUP_COLUMNS[groupBy];
+    const rows = await this.store.db
+      .selectFrom('activity_sessions as x')
+      .innerJoin('activity_samples as s', 's.id', 'x.sample_id')
+      .innerJoin('activity_backends as b', 'b.id', 'x.backend_id')
+      .where('s.server_id', '=', serverId)
+      .where('s.ts', '>=', start)
+      .where('s.ts', '<=', end)
+      .select([
+        bucketOf(aggregation).as('bucket'),
+        ...columns.map((column, index) => sql<string | null>`${sql.ref(column)}`.as(`p${index}`)),
+        sql<number>`count(*)`.as('sessions'),
+      ])
+      .groupBy(columns.map((_, index) => sql.raw(String(index + 2))).concat(sql.raw('1')))
+      .execute();
+    return rows.map((row) => {
+      const record = row as Record<string, unknown>;
+      return {
+        bucket: Number(record.bucket),
+        parts: columns.map((_, index) => {
+          const value = record[`p${index}`];
+          return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
+        }),
+        sessions: Number(record.sessions),
+      };
+    });
+  }
+
+  /** query_id and text of stored queries, by id. */
+  async queries(ids: number[]): Promise<Map<number, { query_id: string | null; query: string }>> {
+    const found = new Map<number, { query_id: string | null; query: string }>();
+    if (ids.length === 0) return found;
+    const rows = await this.store.db
+      .selectFrom('activity_queries')
+      .select(['id', 'query_id', 'query'])
+      .where('id', 'in', ids)
+      .execute();
+    for (const row of rows) found.set(Number(row.id), { query_id: row.query_id, query: row.query });
+    return found;
+  }
+
+  /** The sample nearest to `ts` within `withinMs`, or undefined. */
+  async nearestSample(
+    serverId: number,
+    ts: number,
+    withinMs: number,
+  ): Promise<{ id: number; ts: number; sessions: number } | undefined> {
+    const row = await this.store.db
+      .selectFrom('activity_samples')
+      .select(['id', 'ts', 'sessions'])
+      .where('server_id', '=', serverId)
+      .where('ts', '>=', ts - withinMs)
+      .where('ts', '<=', ts + withinMs)
+      .orderBy(sql`abs(ts - ${ts})`)
+      .orderBy('ts')
+      .limit(1)
+      .executeTakeFirst();
+    return row && { id: Number(row.id), ts: Number(row.ts), sessions: Number(row.sessions) };
+  }
+
+  /** The sessions of one sample, longest-running first. */
+  async sessions(sampleId: number): Promise<StoredSession[]> {
+    const rows = await this.store.db
+      .selectFrom('activity_sessions as x')
+      .innerJoin('activity_backends as b', 'b.id', 'x.backend_id')
+      .leftJoin('activity_queries as q', 'q.id', 'x.query_ref')
+      .where('x.sample_id', '=', sampleId)
+      .select([
+        'b.pid',
+        'b.backend_start_us',
+        'b.datname',
+        'b.usename',
+        'b.application_name',
+        'b.client_addr',
+        'b.backend_type',
+        'x.state',
+        'x.wait_event_type',
+        'x.wait_event',
+        'q.query_id',
+        'q.query',
+        'x.xact_start_us',
+        'x.query_start_us',
+        'x.blocked_by',
+      ])
+      .execute();
+    return rows
+      .map((row) => ({
+        ...row,
+        pid: Number(row.pid),
+        backend_start_us: Number(row.backend_start_us),
+        xact_start_us: numberOrNull(row.xact_start_us),
+        query_start_us: numberOrNull(row.query_start_us),
+        query_id: row.query_id ?? null,
+        query: row.query ?? null,
+      }))
+      .sort(
+        (a, b) => (a.query_start_us ?? Infinity) - (b.query_start_us ?? Infinity) || a.pid - b.pid,
+      );
+  }
+
+  /** Backends of the sample: created, or touched so retention keeps them; ids by key. */
+  private async backendIds(
+    trx: Transaction<Database>,
+    serverId: number,
+    ts: number,
+    rows: SessionRow[],
+  ): Promise<Map<string, number>> {
+    const unique = new Map(rows.map((row) => [backendKey(row), row]));
+    const inserted = await trx
+      .insertInto('activity_backends')
+      .values(
+        [...unique.values()].map((row) => ({
+          server_id: serverId,
+          pid: row.pid,
+          backend_start_us: row.backend_start_us ?? 0,
+          application_name: row.application_name,
+          datname: row.datname,
+          usename: row.usename,
+          client_addr: row.client_addr,
+          backend_type: row.backend_type,
+          last_seen_at: ts,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(['server_id', 'pid', 'backend_start_us', 'application_name'])
+          .doUpdateSet((eb) => ({ last_seen_at: eb.ref('excluded.last_seen_at') })),
+      )
+      .returning(['id', 'pid', 'backend_start_us', 'application_name'])
+      .execute();
+    return new Map(
+      inserted.map((row) => [
+        backendKey({
+          pid: Number(row.pid),
+          backend_start_us: Number(row.backend_start_us),
+          application_name: row.application_name,
+        }),
+        Number(row.id),
+      ]),
+    );
+  }
+
+  /** Query texts of the sample, stored once per server; ids by hash. */
+  private async queryIds(
+    trx: Transaction<Database>,
+    serverId: number,
+    ts: number,
+    rows: SessionRow[],
+  ): Promise<Map<string, number>> {
+    const unique = new Map(
+      rows.filter((row) => row.query).map((row) => [queryHash(row), row] as const),
+    );
+    if (unique.size === 0) return new Map();
+    const inserted = await trx
+      .insertInto('activity_queries')
+      .values(
+        [...unique.entries()].map(([hash, row]) => ({
+          server_id: serverId,
+          hash,
+          query_id: row.query_id,
+          query: row.query ?? '',
+          last_seen_at: ts,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(['server_id', 'hash'])
+          .doUpdateSet((eb) => ({ last_seen_at: eb.ref('excluded.last_seen_at') })),
+      )
+      .returning(['id', 'hash'])
+      .execute();
+    return new Map(inserted.map((row) => [row.hash, Number(row.id)]));
+  }
+}
+
+/** The columns a grouping reads (x: the session, b: its backend). */
+const GROUP_COLUMNS: Record<GroupBy, string[]> = {
+  wait_event: ['x.state', 'x.wait_event_type', 'x.wait_event'],
+  state: ['x.state'],
+  query: ['x.query_ref'],
+  database: ['b.datname'],
+  user: ['b.usename'],
+  application: ['b.application_name'],
+};
+
+/** The bucket of a sample's time; the size is inlined so GROUP BY 1 matches on PostgreSQL. */
+function bucketOf(aggregation: Aggregation) {
+  if (aggregation === 'raw') return sql<number>`${sql.ref('s.ts')}`;
+  const size = sql.lit(BUCKET_MS[aggregation]);
+  return sql<number>`${sql.ref('s.ts')} - (${sql.ref('s.ts')} % ${size})`;
+}
+
+function backendKey(
+  row: Pick<SessionRow, 'pid' | 'backend_start_us' | 'application_name'>,
+): string {
+  return `${row.pid}/${row.backend_start_us ?? 0}/${row.application_name}`;
+}
+
+function queryHash(row: Pick<SessionRow, 'query_id' | 'query'>): string {
+  return createHash('sha256')
+    .update(`${row.query_id ?? ''}\u0000${row.query ?? ''}`)
+    .digest('hex')
+    .slice(0, 32);
+}
+
+function numberOrNull(value: number | null): number | null {
+  return value === null ? null : Number(value);
+}

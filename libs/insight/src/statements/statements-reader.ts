@@ -1,0 +1,208 @@
+import { Injectable } from '@nestjs/common';
+import { sql, type SqlBool } from 'kysely';
+import { StoreService, type StatementMetricColumns } from '#store';
+import { METRIC_COLUMNS } from './interval-rows.js';
+import type { PeriodPlan, Span } from './period-plan.js';
+
+/** Which series a read covers. */
+export interface StatementFilter {
+  database?: string;
+  user?: string;
+  queryid?: string;
+}
+
+/** A series and its sums over a period. */
+export interface SeriesSums {
+  id: number;
+  queryid: string;
+  datname: string | null;
+  usename: string | null;
+  toplevel: number;
+  metrics: StatementMetricColumns;
+}
+
+/** The sums of the matching series at one time (a reading, or an hour of the rollup). */
+export interface TimePoint {
+  ts: number;
+  metrics: StatementMetricColumns;
+}
+
+export interface StatementsState {
+  available: boolean;
+  reasonCode: string | null;
+  reason: string | null;
+}
+
+const SUMS = METRIC_COLUMNS.map((column) => sql<number>`sum(${sql.ref(column)})`.as(column));
+
+/** The routes' side of the statements history: sums and timelines from the store. */
+@Injectable()
+export class StatementsReader {
+  constructor(private readonly store: StoreService) {}
+
+  /** Whether the last attempt could read pg_stat_statements (undefined: never tried). */
+  async state(serverId: number): Promise<StatementsState | undefined> {
+    const row = await this.store.db
+      .selectFrom('statement_state')
+      .select(['available', 'reason_code', 'reason'])
+      .where('server_id', '=', serverId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      available: Number(row.available) === 1,
+      reasonCode: row.reason_code,
+      reason: row.reason,
+    };
+  }
+
+  /** Per series, the sums over the plan. */
+  async seriesSums(
+    serverId: number,
+    plan: PeriodPlan,
+    filter: StatementFilter,
+  ): Promise<SeriesSums[]> {
+    const series = ['s.id', 's.queryid', 's.datname', 's.usename', 's.toplevel'] as const;
+    const parts: SeriesRow[][] = [];
+    if (plan.hours)
+      parts.push(
+        await this.hourly(serverId, plan.hours, filter)
+          .select([...series, ...SUMS])
+          .groupBy('s.id')
+          .execute(),
+      );
+    for (const span of plan.raw)
+      parts.push(
+        await this.raw(serverId, span, filter)
+          .select([...series, ...SUMS])
+          .groupBy('s.id')
+          .execute(),
+      );
+    const bySeries = new Map<number, SeriesSums>();
+    for (const row of parts.flat()) {
+      const known = bySeries.get(Number(row.id));
+      if (known) addRow(known.metrics, row);
+      else bySeries.set(Number(row.id), toSeriesSums(row));
+    }
+    return [...bySeries.values()];
+  }
+
+  /** The sums of the matching series per reading time (raw spans) and per hour (rollup). */
+  async points(serverId: number, plan: PeriodPlan, filter: StatementFilter): Promise<TimePoint[]> {
+    const parts: (MetricRow & { ts: number })[][] = [];
+    if (plan.hours) {
+      parts.push(
+        await this.hourly(serverId, plan.hours, filter)
+          .select(['h.hour as ts', ...SUMS])
+          .groupBy('h.hour')
+          .execute(),
+      );
+    }
+    for (const span of plan.raw)
+      parts.push(
+        await this.raw(serverId, span, filter)
+          .select(['n.ts as ts', ...SUMS])
+          .groupBy('n.ts')
+          .execute(),
+      );
+    return parts
+      .flat()
+      .map((row) => ({ ts: Number(row.ts), metrics: metricsOf(row) }))
+      .sort((a, b) => a.ts - b.ts);
+  }
+
+  /** Whether any series of the queryid (and filter) was ever stored for the server. */
+  async seen(serverId: number, filter: StatementFilter): Promise<boolean> {
+    const row = await this.store.db
+      .selectFrom('statement_series as s')
+      .select('s.id')
+      .where('s.server_id', '=', serverId)
+      .where(matching(filter))
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Stored texts by queryid. */
+  async texts(
+    serverId: number,
+    queryids: string[],
+  ): Promise<Map<string, { query: string; truncated: boolean }>> {
+    const texts = new Map<string, { query: string; truncated: boolean }>();
+    if (queryids.length === 0) return texts;
+    const rows = await this.store.db
+      .selectFrom('statement_texts')
+      .select(['queryid', 'query', 'truncated'])
+      .where('server_id', '=', serverId)
+      .where('queryid', 'in', queryids)
+      .execute();
+    for (const row of rows)
+      texts.set(row.queryid, { query: row.query, truncated: Number(row.truncated) === 1 });
+    return texts;
+  }
+
+  /** The rollup rows (h) of the matching series (s) in whole hours [from, to). */
+  private hourly(serverId: number, [from, to]: Span, filter: StatementFilter) {
+    return this.store.db
+      .selectFrom('statement_hourly as h')
+      .innerJoin('statement_series as s', 's.id', 'h.series_id')
+      .where('s.server_id', '=', serverId)
+      .where('h.hour', '>=', from)
+      .where('h.hour', '<', to)
+      .where(matching(filter));
+  }
+
+  /** The per-interval rows of the matching series (s) of readings (n) in [from, to). */
+  private raw(serverId: number, [from, to]: Span, filter: StatementFilter) {
+    return this.store.db
+      .selectFrom('statement_snapshots as n')
+      .innerJoin('statement_samples as r', 'r.snapshot_id', 'n.id')
+      .innerJoin('statement_series as s', 's.id', 'r.series_id')
+      .where('n.server_id', '=', serverId)
+      .where('n.ts', '>=', from)
+      .where('n.ts', '<', to)
+      .where(matching(filter));
+  }
+}
+
+type MetricRow = Record<(typeof METRIC_COLUMNS)[number], number | string | null>;
+type SeriesRow = MetricRow & {
+  id: number;
+  queryid: string;
+  datname: string | null;
+  usename: string | null;
+  toplevel: number;
+};
+
+/** The filter on the series (aliased `s`) as one condition. */
+function matching(filter: StatementFilter) {
+  const conditions = [sql<SqlBool>`1 = 1`];
+  if (filter.database !== undefined)
+    conditions.push(sql<SqlBool>`${sql.ref('s.datname')} = ${filter.database}`);
+  if (filter.user !== undefined)
+    conditions.push(sql<SqlBool>`${sql.ref('s.usename')} = ${filter.user}`);
+  if (filter.queryid !== undefined)
+    conditions.push(sql<SqlBool>`${sql.ref('s.queryid')} = ${filter.queryid}`);
+  return sql<SqlBool>`(${sql.join(conditions, sql` and `)})`;
+}
+
+/** Sums arrive as numbers (SQLite) or numeric text (PostgreSQL). */
+function metricsOf(row: MetricRow): StatementMetricColumns {
+  const metrics = {} as StatementMetricColumns;
+  for (const column of METRIC_COLUMNS) metrics[column] = Number(row[column] ?? 0);
+  return metrics;
+}
+
+function addRow(into: StatementMetricColumns, row: MetricRow): void {
+  for (const column of METRIC_COLUMNS) into[column] += Number(row[column] ?? 0);
+}
+
+function toSeriesSums(row: SeriesRow): SeriesSums {
+  return {
+    id: Number(row.id),
+    queryid: row.queryid,
+    datname: row.datname,
+    usename: row.usename,
+    toplevel: Number(row.toplevel),
+    metrics: metricsOf(row),
+  };
+}
