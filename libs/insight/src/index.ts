@@ -7,6 +7,7 @@ export {
   ActivitySampleView,
 } from './sessions/dto/session-history.dto.js';
 export { SessionHistoryService } from './sessions/session-history.service.js';
+export type { SessionRow } from './sessions/session-sample-sql.js';
 export { SessionSampleTask } from './sessions/session-sample.task.js';
 export {
   QueriesQueryDto,

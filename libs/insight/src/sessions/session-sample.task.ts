@@ -50,8 +50,12 @@ export class SessionSampleTask implements ServerTask {
       this.versions.delete(server.id); // the server may come back upgraded
       throw error;
     }
-    const written = await this.store.write(server.id, Date.now(), rows);
-    this.metrics.sessionsSampled(written);
+    await this.ingest(server, Date.now(), rows);
+  }
+
+  /** Stores one sample (public for the store tests and the benchmark, which feed samples). */
+  async ingest(server: ServerRecord, ts: number, rows: SessionRow[]): Promise<void> {
+    this.metrics.sessionsSampled(await this.store.write(server.id, ts, rows));
   }
 
   private async versionOf(
