@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { startTargets } from '../test/support/targets.js';
 import { collectorBench } from './collector.bench.js';
 import { historyBench } from './history.bench.js';
+import { insightBench } from './insight.bench.js';
 import { statusBench } from './status.bench.js';
 
 const SECTIONS: Record<
@@ -18,6 +19,7 @@ const SECTIONS: Record<
   status: statusBench,
   history: historyBench,
   collector: collectorBench,
+  insight: insightBench,
 };
 
 async function main(): Promise<void> {

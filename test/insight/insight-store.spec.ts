@@ -206,6 +206,8 @@ function requests(): [string, string, Record<string, string>][] {
 
 /** What retention left: the old answers again, and the rows of every table after it all expired. */
 interface AfterRetention {
+  /** The most rows one hour of the rollup holds. */
+  hourlyRowsPerHour: number;
   snapshots: [before: number, after: number];
   old: unknown;
   activityDays: unknown;
@@ -234,6 +236,12 @@ async function retain(api: TestApi, client: InsightClient): Promise<AfterRetenti
     ).executeTakeFirstOrThrow();
     return Number(row.n);
   };
+  const perHour = await store.db
+    .selectFrom('statement_hourly')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .groupBy('hour')
+    .execute();
+  const hourlyRowsPerHour = Math.max(...perHour.map((row) => Number(row.n)));
   const retention = api.app.get(InsightRetentionTask);
   const before = await count('statement_snapshots');
   await retention.removeOld(server, NOW);
@@ -248,7 +256,7 @@ async function retain(api: TestApi, client: InsightClient): Promise<AfterRetenti
   const leftAfterAll: Record<string, number> = {};
   for (const table of [...SERVER_TABLES, 'statement_hourly'] as const)
     leftAfterAll[table] = await count(table);
-  return { snapshots: [before, after], old, activityDays, leftAfterAll };
+  return { hourlyRowsPerHour, snapshots: [before, after], old, activityDays, leftAfterAll };
 }
 
 describe('Query insight store', () => {
@@ -347,6 +355,10 @@ describe('Query insight store', () => {
 
   describe('InsightRetentionTask', () => {
     for (const backend of BACKENDS) {
+      it(`keeps the top five statements and one other row per hour (${backend})`, () => {
+        assert.equal(retained.get(backend)?.hourlyRowsPerHour, 6);
+      });
+
       it(`removes per-interval rows past the raw window and keeps the hourly answers (${backend})`, () => {
         const result = retained.get(backend);
         assert.deepEqual(result?.snapshots, [OLD_READINGS + RECENT_READINGS, RECENT_READINGS]);

@@ -42,13 +42,36 @@ export class InsightRetentionTask implements ServerTask {
     const { statementsRawRetentionHours, statementsRetentionDays, activityRetentionDays } =
       this.config.insight;
     const statementsCutoff = now - statementsRetentionDays * DAY_MS;
-    const rawCutoff = Math.max(now - statementsRawRetentionHours * HOUR_MS, statementsCutoff);
+    const rawCutoff = await this.rawCutoff(
+      server.id,
+      now - statementsRawRetentionHours * HOUR_MS,
+      statementsCutoff,
+    );
     const removed =
       (await this.inBatches('statement_snapshots', server.id, rawCutoff)) +
       (await this.inBatches('activity_samples', server.id, now - activityRetentionDays * DAY_MS));
     await this.removeOldStatements(server.id, statementsCutoff);
     await this.removeUnusedSessionRows(server.id, now - activityRetentionDays * DAY_MS);
     if (removed > 0) this.logger.debug(`${server.name}: removed ${removed} old samples`);
+  }
+
+  /**
+   * Where per-interval rows end: the raw window, except for hours not rolled up yet (the
+   * collector was away when they ended), which stay until the statements retention.
+   */
+  private async rawCutoff(
+    serverId: number,
+    rawCutoff: number,
+    retentionCutoff: number,
+  ): Promise<number> {
+    const state = await this.store.db
+      .selectFrom('statement_state')
+      .select('rolled_up_to')
+      .where('server_id', '=', serverId)
+      .executeTakeFirst();
+    const rolledUpTo = state?.rolled_up_to;
+    const rolled = rolledUpTo === null || rolledUpTo === undefined ? -Infinity : Number(rolledUpTo);
+    return Math.max(retentionCutoff, Math.min(rawCutoff, rolled));
   }
 
   /** Deletes the server's rows of `table` older than the cutoff (their children cascade). */
@@ -79,10 +102,12 @@ export class InsightRetentionTask implements ServerTask {
       .where('hour', '<', hourOf(cutoff))
       .where('series_id', 'in', series)
       .execute();
+    // A series' last-seen time is refreshed hourly: an hour of slack keeps every series that
+    // still has rows.
     await db
       .deleteFrom('statement_series')
       .where('server_id', '=', serverId)
-      .where('last_seen_at', '<', cutoff)
+      .where('last_seen_at', '<', cutoff - HOUR_MS)
       .execute();
     await db
       .deleteFrom('statement_texts')

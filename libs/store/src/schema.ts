@@ -223,6 +223,8 @@ export interface StatementStateTable {
   available: number;
   reason_code: string | null;
   reason: string | null;
+  /** Hours before this one are in statement_hourly; later ones only in statement_samples. */
+  rolled_up_to: number | null;
   reading_ts: number | null;
   reading: Buffer | null;
 }

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { sql, type Transaction } from 'kysely';
+import { sql, type Insertable, type Transaction } from 'kysely';
 import { BUCKET_MS, type Aggregation } from '#history';
 import { StoreService, type ActivitySessionsTable, type Database } from '#store';
 import type { GroupBy } from './session-groups.js';
 import type { SessionRow } from './session-sample-sql.js';
+
+type Trx = Transaction<Database>;
+const HOUR_MS = 3_600_000;
 
 /** One sampled session read back with what its backend and query rows hold. */
 export type StoredSession = Omit<SessionRow, 'backend_start_us' | 'blocked_by' | 'total'> & {
@@ -179,18 +182,41 @@ export class SessionsStore {
       );
   }
 
-  /** Backends of the sample: created, or touched so retention keeps them; ids by key. */
+  /**
+   * Backends of the sample, created when new; ids by key. The last-seen time that keeps them
+   * from retention is refreshed once an hour, not at every sample (PostgreSQL would keep a dead
+   * row per update).
+   */
   private async backendIds(
-    trx: Transaction<Database>,
+    trx: Trx,
     serverId: number,
     ts: number,
     rows: SessionRow[],
   ): Promise<Map<string, number>> {
     const unique = new Map(rows.map((row) => [backendKey(row), row]));
-    const inserted = await trx
-      .insertInto('activity_backends')
-      .values(
-        [...unique.values()].map((row) => ({
+    const existing = await trx
+      .selectFrom('activity_backends')
+      .select(['id', 'pid', 'backend_start_us', 'application_name', 'last_seen_at'])
+      .where('server_id', '=', serverId)
+      .where('pid', 'in', [...new Set(rows.map((row) => row.pid))])
+      .execute();
+    const found = existing
+      .map((row) => ({
+        key: backendKey({
+          pid: Number(row.pid),
+          backend_start_us: Number(row.backend_start_us),
+          application_name: row.application_name,
+        }),
+        id: Number(row.id),
+        lastSeen: Number(row.last_seen_at),
+      }))
+      .filter((row) => unique.has(row.key));
+    const missing = [...unique.entries()].filter(([key]) => !found.some((row) => row.key === key));
+    const created = await this.insertReturningIds(
+      trx,
+      missing.map(([key, row]) => ({
+        key,
+        values: {
           server_id: serverId,
           pid: row.pid,
           backend_start_us: row.backend_start_us ?? 0,
@@ -200,30 +226,17 @@ export class SessionsStore {
           client_addr: row.client_addr,
           backend_type: row.backend_type,
           last_seen_at: ts,
-        })),
-      )
-      .onConflict((oc) =>
-        oc
-          .columns(['server_id', 'pid', 'backend_start_us', 'application_name'])
-          .doUpdateSet((eb) => ({ last_seen_at: eb.ref('excluded.last_seen_at') })),
-      )
-      .returning(['id', 'pid', 'backend_start_us', 'application_name'])
-      .execute();
-    return new Map(
-      inserted.map((row) => [
-        backendKey({
-          pid: Number(row.pid),
-          backend_start_us: Number(row.backend_start_us),
-          application_name: row.application_name,
-        }),
-        Number(row.id),
-      ]),
+        },
+      })),
+      'activity_backends',
     );
+    await this.touch(trx, 'activity_backends', found, ts);
+    return new Map([...found.map((row): [string, number] => [row.key, row.id]), ...created]);
   }
 
-  /** Query texts of the sample, stored once per server; ids by hash. */
+  /** Query texts of the sample, stored once per server; ids by hash (touched as backends are). */
   private async queryIds(
-    trx: Transaction<Database>,
+    trx: Trx,
     serverId: number,
     ts: number,
     rows: SessionRow[],
@@ -232,25 +245,60 @@ export class SessionsStore {
       rows.filter((row) => row.query).map((row) => [queryHash(row), row] as const),
     );
     if (unique.size === 0) return new Map();
-    const inserted = await trx
-      .insertInto('activity_queries')
-      .values(
-        [...unique.entries()].map(([hash, row]) => ({
-          server_id: serverId,
-          hash,
-          query_id: row.query_id,
-          query: row.query ?? '',
-          last_seen_at: ts,
-        })),
-      )
-      .onConflict((oc) =>
-        oc
-          .columns(['server_id', 'hash'])
-          .doUpdateSet((eb) => ({ last_seen_at: eb.ref('excluded.last_seen_at') })),
-      )
-      .returning(['id', 'hash'])
+    const existing = await trx
+      .selectFrom('activity_queries')
+      .select(['id', 'hash', 'last_seen_at'])
+      .where('server_id', '=', serverId)
+      .where('hash', 'in', [...unique.keys()])
       .execute();
-    return new Map(inserted.map((row) => [row.hash, Number(row.id)]));
+    const found = existing.map((row) => ({
+      key: row.hash,
+      id: Number(row.id),
+      lastSeen: Number(row.last_seen_at),
+    }));
+    const created = await this.insertReturningIds(
+      trx,
+      [...unique.entries()]
+        .filter(([hash]) => !found.some((row) => row.key === hash))
+        .map(([hash, row]) => ({
+          key: hash,
+          values: {
+            server_id: serverId,
+            hash,
+            query_id: row.query_id,
+            query: row.query ?? '',
+            last_seen_at: ts,
+          },
+        })),
+      'activity_queries',
+    );
+    await this.touch(trx, 'activity_queries', found, ts);
+    return new Map([...found.map((row): [string, number] => [row.key, row.id]), ...created]);
+  }
+
+  private async insertReturningIds<T extends 'activity_backends' | 'activity_queries'>(
+    trx: Trx,
+    rows: { key: string; values: Insertable<Database[T]> }[],
+    table: T,
+  ): Promise<[string, number][]> {
+    if (rows.length === 0) return [];
+    const inserted = await trx
+      .insertInto(table)
+      .values(rows.map((row) => row.values))
+      .returning('id')
+      .execute();
+    return inserted.map((row, index) => [rows[index]?.key ?? '', Number(row.id)]);
+  }
+
+  private async touch(
+    trx: Trx,
+    table: 'activity_backends' | 'activity_queries',
+    found: { id: number; lastSeen: number }[],
+    ts: number,
+  ): Promise<void> {
+    const stale = found.filter((row) => row.lastSeen < ts - HOUR_MS).map((row) => row.id);
+    if (stale.length > 0)
+      await trx.updateTable(table).set({ last_seen_at: ts }).where('id', 'in', stale).execute();
   }
 }
 

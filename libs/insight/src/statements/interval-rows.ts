@@ -1,11 +1,6 @@
 import type { StatementMetricColumns } from '#store';
-import { totalTime, type StatementDelta } from './statement-deltas.js';
-import {
-  COUNTER_INDEX,
-  entryKey,
-  STATEMENT_COUNTERS,
-  type StatementCounter,
-} from './statement-reading.js';
+import type { StatementDelta } from './statement-deltas.js';
+import { entryKey, STATEMENT_COUNTERS, type StatementCounter } from './statement-reading.js';
 
 /** What one interval stores: the top statements and one row carrying all the others. */
 export interface IntervalRows {
@@ -14,26 +9,35 @@ export interface IntervalRows {
   other: StatementMetricColumns | null;
 }
 
-/**
- * Keeps the `top` statements of the interval by total time (ties: more calls, then the key, so
- * the choice is stable) and sums the rest into one row. Sums are taken of the stored (whole)
- * values, so the stored rows of an interval add up to exactly its total.
- */
+/** An interval's statements as stored: the top by total time and one row for the rest. */
 export function intervalRows(deltas: StatementDelta[], top: number): IntervalRows {
-  const ranked = [...deltas].sort(
-    (a, b) =>
-      totalTime(b.values) - totalTime(a.values) ||
-      (b.values[COUNTER_INDEX.calls] ?? 0) - (a.values[COUNTER_INDEX.calls] ?? 0) ||
-      entryKey(a.entry).localeCompare(entryKey(b.entry)),
+  return keepTop(
+    deltas.map((delta) => ({ delta, metrics: storedMetrics(delta.values) })),
+    top,
+    (row) => entryKey(row.delta.entry),
   );
-  const kept = ranked
-    .slice(0, top)
-    .map((delta) => ({ delta, metrics: storedMetrics(delta.values) }));
+}
+
+/**
+ * Keeps the `top` rows by total time (execution and planning; ties: more calls, then the key,
+ * so the choice is stable) and sums the rest into one. The sums are of whole stored values, so
+ * what is kept adds up to exactly the total.
+ */
+export function keepTop<T extends { metrics: StatementMetricColumns }>(
+  rows: T[],
+  top: number,
+  key: (row: T) => string,
+): { top: T[]; other: StatementMetricColumns | null } {
+  const time = (row: T): number => row.metrics.exec_time_us + row.metrics.plan_time_us;
+  const ranked = [...rows].sort(
+    (a, b) =>
+      time(b) - time(a) || b.metrics.calls - a.metrics.calls || key(a).localeCompare(key(b)),
+  );
   const rest = ranked.slice(top);
-  if (rest.length === 0) return { top: kept, other: null };
+  if (rest.length === 0) return { top: ranked, other: null };
   const other = zeroMetrics();
-  for (const delta of rest) addMetrics(other, storedMetrics(delta.values));
-  return { top: kept, other };
+  for (const row of rest) addMetrics(other, row.metrics);
+  return { top: ranked.slice(0, top), other };
 }
 
 /** Each counter's store column, and the factor to it (times are kept in whole microseconds). */

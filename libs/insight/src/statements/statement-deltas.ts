@@ -1,9 +1,4 @@
-import {
-  COUNTER_INDEX,
-  entryKey,
-  type StatementEntry,
-  type StatementsReading,
-} from './statement-reading.js';
+import { entryKey, type StatementEntry, type StatementsReading } from './statement-reading.js';
 
 /** What happened to one entry during an interval, in STATEMENT_COUNTERS order; never negative. */
 export interface StatementDelta {
@@ -149,9 +144,4 @@ function evictionsBetween(
 /** Database and user of an entry, to match the entries pgmon could not see. */
 export function ownerKey(entry: Pick<StatementEntry, 'dbid' | 'userid'>): string {
   return `${entry.dbid}/${entry.userid}`;
-}
-
-/** Total time of a delta (execution and planning), what the top of an interval is ranked by. */
-export function totalTime(values: number[]): number {
-  return (values[COUNTER_INDEX.exec_time] ?? 0) + (values[COUNTER_INDEX.plan_time] ?? 0);
 }

@@ -31,6 +31,8 @@ export interface StatementsState {
   available: boolean;
   reasonCode: string | null;
   reason: string | null;
+  /** Hours before this are in the hourly rollup. */
+  rolledUpTo: number | null;
 }
 
 const SUMS = METRIC_COLUMNS.map((column) => sql<number>`sum(${sql.ref(column)})`.as(column));
@@ -44,7 +46,7 @@ export class StatementsReader {
   async state(serverId: number): Promise<StatementsState | undefined> {
     const row = await this.store.db
       .selectFrom('statement_state')
-      .select(['available', 'reason_code', 'reason'])
+      .select(['available', 'reason_code', 'reason', 'rolled_up_to'])
       .where('server_id', '=', serverId)
       .executeTakeFirst();
     if (!row) return undefined;
@@ -52,6 +54,7 @@ export class StatementsReader {
       available: Number(row.available) === 1,
       reasonCode: row.reason_code,
       reason: row.reason,
+      rolledUpTo: row.rolled_up_to === null ? null : Number(row.rolled_up_to),
     };
   }
 

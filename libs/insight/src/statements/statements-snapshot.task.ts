@@ -98,10 +98,8 @@ export class StatementsSnapshotTask implements ServerTask {
       this.sources.delete(server.id); // a restart may have been an upgrade
     if (outcome.kind === 'baseline' && previous)
       this.logger.debug(`${server.name}: new baseline (${outcome.reason})`);
-    const rows =
-      outcome.kind === 'interval'
-        ? intervalRows(outcome.deltas, this.config.insight.statementsTop)
-        : null;
+    const top = this.config.insight.statementsTop;
+    const rows = outcome.kind === 'interval' ? intervalRows(outcome.deltas, top) : null;
     const written = await this.writer.write({
       serverId: server.id,
       ts,
@@ -110,6 +108,7 @@ export class StatementsSnapshotTask implements ServerTask {
       intervalMs: outcome.kind === 'interval' ? outcome.intervalMs : null,
       evictions: outcome.kind === 'interval' ? outcome.evictions : null,
       rows,
+      top,
     });
     this.metrics.statementsRead(server.name, parsed.reading.entries.length, written);
     if (outcome.kind === 'interval' && outcome.evictions)

@@ -1,16 +1,32 @@
 import { Injectable } from '@nestjs/common';
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { hourOf } from '#history';
 import { StoreService, type Database, type StatementMetricColumns } from '#store';
-import { METRIC_COLUMNS, type IntervalRows } from './interval-rows.js';
+import {
+  addMetrics,
+  keepTop,
+  METRIC_COLUMNS,
+  zeroMetrics,
+  type IntervalRows,
+} from './interval-rows.js';
 import { decodeReading, encodeReading } from './reading-codec.js';
-import { entryKey, type EntryNames, type StatementsReading } from './statement-reading.js';
+import {
+  entryKey,
+  type EntryNames,
+  type StatementEntry,
+  type StatementsReading,
+} from './statement-reading.js';
 import type { Unavailable } from './statements-availability.js';
 
 /** Rows per insert statement (SQLite allows 32,766 parameters per statement). */
 const CHUNK = 500;
+const HOUR_MS = 3_600_000;
 /** The identity of the series that carries what was outside the top of each interval. */
 export const OTHER_QUERYID = 'other';
+const OTHER: SeriesKey = { queryid: OTHER_QUERYID, dbid: 0, userid: 0, toplevel: 2 };
+
+type SeriesKey = Pick<StatementEntry, 'queryid' | 'dbid' | 'userid' | 'toplevel'>;
+type Trx = Transaction<Database>;
 
 /** What one successful reading writes. */
 export interface ReadingWrite {
@@ -22,9 +38,15 @@ export interface ReadingWrite {
   intervalMs: number | null;
   evictions: number | null;
   rows: IntervalRows | null;
+  /** STATEMENTS_TOP: also how many statements an hour's rollup keeps. */
+  top: number;
 }
 
-/** The collector's side of the statements history in the store. */
+/**
+ * The collector's side of the statements history in the store. Writes are few and small per
+ * reading: the interval's rows, and once an hour the rollup of the hour that ended; a series
+ * row is touched at most hourly (PostgreSQL would otherwise keep a dead row per update).
+ */
 @Injectable()
 export class StatementsWriter {
   /** The last reading written by this process per server: decoded once, not at every run. */
@@ -51,7 +73,7 @@ export class StatementsWriter {
     return row?.reading ? decodeReading(row.reading) : undefined;
   }
 
-  /** Writes a reading in one transaction: snapshot, series, interval rows, hourly rollup, state. */
+  /** Writes a reading in one transaction: snapshot, interval rows, rollup of past hours, state. */
   async write(write: ReadingWrite): Promise<number> {
     const blob = encodeReading(write.reading);
     const written = await this.store.db.transaction().execute(async (trx) => {
@@ -67,21 +89,17 @@ export class StatementsWriter {
         .returning('id')
         .executeTakeFirstOrThrow();
       const rows = write.rows ? await this.writeRows(trx, write, Number(snapshot.id)) : 0;
+      const rolledUpTo = await this.rollUp(trx, write);
+      const state = {
+        ...availableState(write.ts),
+        rolled_up_to: rolledUpTo,
+        reading_ts: write.ts,
+        reading: blob,
+      };
       await trx
         .insertInto('statement_state')
-        .values({
-          server_id: write.serverId,
-          ...availableState(write.ts),
-          reading_ts: write.ts,
-          reading: blob,
-        })
-        .onConflict((oc) =>
-          oc.column('server_id').doUpdateSet({
-            ...availableState(write.ts),
-            reading_ts: write.ts,
-            reading: blob,
-          }),
-        )
+        .values({ server_id: write.serverId, ...state })
+        .onConflict((oc) => oc.column('server_id').doUpdateSet(state))
         .execute();
       return rows;
     });
@@ -103,14 +121,19 @@ export class StatementsWriter {
     };
     await this.store.db
       .insertInto('statement_state')
-      .values({ server_id: serverId, ...state, reading_ts: null, reading: null })
+      .values({
+        server_id: serverId,
+        ...state,
+        rolled_up_to: null,
+        reading_ts: null,
+        reading: null,
+      })
       .onConflict((oc) => oc.column('server_id').doUpdateSet(state))
       .execute();
   }
 
   /** Of these queryids, those without a stored text. */
   async withoutText(serverId: number, queryids: string[]): Promise<string[]> {
-    if (queryids.length === 0) return [];
     const known = new Set<string>();
     for (const chunk of chunks(queryids)) {
       const rows = await this.store.db
@@ -146,112 +169,175 @@ export class StatementsWriter {
     }
   }
 
-  /** The interval's series, rows and hourly sums; returns the number of rows. */
-  private async writeRows(
-    trx: Transaction<Database>,
-    write: ReadingWrite,
-    snapshotId: number,
-  ): Promise<number> {
+  /** The interval's rows; returns how many. */
+  private async writeRows(trx: Trx, write: ReadingWrite, snapshotId: number): Promise<number> {
     const rows = write.rows;
     if (!rows) return 0;
-    const ids = await this.seriesIds(trx, write);
-    const measured: { seriesId: number; metrics: StatementMetricColumns }[] = rows.top.map(
-      ({ delta, metrics }) => ({ seriesId: ids.get(entryKey(delta.entry)) ?? 0, metrics }),
+    const keyed = rows.top.map(({ delta: { entry }, metrics }) => ({
+      key: {
+        queryid: entry.queryid,
+        dbid: entry.dbid,
+        userid: entry.userid,
+        toplevel: entry.toplevel,
+      },
+      metrics,
+    }));
+    if (rows.other) keyed.push({ key: OTHER, metrics: rows.other });
+    const ids = await this.seriesIds(
+      trx,
+      write,
+      keyed.map((row) => row.key),
     );
-    if (rows.other) measured.push({ seriesId: ids.get(OTHER_KEY) ?? 0, metrics: rows.other });
-    const hour = hourOf(write.ts);
-    for (const chunk of chunks(measured)) {
+    for (const chunk of chunks(keyed)) {
       await trx
         .insertInto('statement_samples')
         .values(
           chunk.map((row) => ({
             snapshot_id: snapshotId,
-            series_id: row.seriesId,
+            series_id: ids.get(entryKey(row.key)) ?? 0,
             ...row.metrics,
           })),
         )
         .execute();
-      await trx
-        .insertInto('statement_hourly')
-        .values(chunk.map((row) => ({ series_id: row.seriesId, hour, ...row.metrics })))
-        .onConflict((oc) =>
-          oc
-            .columns(['series_id', 'hour'])
-            .doUpdateSet((eb) =>
-              Object.fromEntries(
-                METRIC_COLUMNS.map((column) => [
-                  column,
-                  eb(`statement_hourly.${column}`, '+', eb.ref(`excluded.${column}`)),
-                ]),
-              ),
-            ),
-        )
-        .execute();
     }
-    return measured.length;
+    return keyed.length;
   }
 
-  /** Creates or touches the series of the interval's rows; their ids by entry key. */
+  /**
+   * The ids of the series, created when new; the last-seen time of existing ones (which keeps
+   * them from retention) and their names are refreshed once an hour.
+   */
   private async seriesIds(
-    trx: Transaction<Database>,
+    trx: Trx,
     write: ReadingWrite,
+    keys: SeriesKey[],
   ): Promise<Map<string, number>> {
-    const values = (write.rows?.top ?? []).map(({ delta }) => {
-      const names = write.names.get(entryKey(delta.entry));
-      return {
-        server_id: write.serverId,
-        queryid: delta.entry.queryid,
-        dbid: delta.entry.dbid,
-        userid: delta.entry.userid,
-        toplevel: delta.entry.toplevel,
-        datname: names?.datname ?? null,
-        usename: names?.usename ?? null,
-        first_seen_at: write.ts,
-        last_seen_at: write.ts,
-      };
-    });
-    if (write.rows?.other) {
-      values.push({
-        server_id: write.serverId,
-        queryid: OTHER_QUERYID,
-        dbid: 0,
-        userid: 0,
-        toplevel: 2,
-        datname: null,
-        usename: null,
-        first_seen_at: write.ts,
-        last_seen_at: write.ts,
-      });
-    }
     const ids = new Map<string, number>();
-    for (const chunk of chunks(values)) {
+    const stale: SeriesKey[] = [];
+    const wanted = new Set(keys.map(entryKey));
+    for (const chunk of chunks([...new Set(keys.map((key) => key.queryid))])) {
       const rows = await trx
-        .insertInto('statement_series')
-        .values(chunk)
-        .onConflict((oc) =>
-          oc.columns(['server_id', 'queryid', 'dbid', 'userid', 'toplevel']).doUpdateSet((eb) => ({
-            last_seen_at: eb.ref('excluded.last_seen_at'),
-            datname: eb.ref('excluded.datname'),
-            usename: eb.ref('excluded.usename'),
-          })),
-        )
-        .returning(['id', 'queryid', 'dbid', 'userid', 'toplevel'])
+        .selectFrom('statement_series')
+        .select(['id', 'queryid', 'dbid', 'userid', 'toplevel', 'last_seen_at'])
+        .where('server_id', '=', write.serverId)
+        .where('queryid', 'in', chunk)
         .execute();
       for (const row of rows) {
-        const key = entryKey({
+        const key = {
           queryid: row.queryid,
           dbid: Number(row.dbid),
           userid: Number(row.userid),
           toplevel: Number(row.toplevel) as 0 | 1 | 2,
-        });
-        ids.set(key, Number(row.id));
+        };
+        if (!wanted.has(entryKey(key))) continue;
+        ids.set(entryKey(key), Number(row.id));
+        if (Number(row.last_seen_at) < write.ts - HOUR_MS) stale.push(key);
       }
+    }
+    const missing = keys.filter((key) => !ids.has(entryKey(key)));
+    for (const chunk of chunks(missing)) {
+      const inserted = await trx
+        .insertInto('statement_series')
+        .values(
+          chunk.map((key) => ({
+            server_id: write.serverId,
+            ...key,
+            ...this.names(write, key),
+            first_seen_at: write.ts,
+            last_seen_at: write.ts,
+          })),
+        )
+        .returning('id')
+        .execute();
+      inserted.forEach((row, index) => ids.set(entryKey(chunk[index] ?? OTHER), Number(row.id)));
+    }
+    for (const key of stale) {
+      await trx
+        .updateTable('statement_series')
+        .set({ last_seen_at: write.ts, ...this.names(write, key) })
+        .where('id', '=', ids.get(entryKey(key)) ?? 0)
+        .execute();
     }
     return ids;
   }
-}
 
-const OTHER_KEY = entryKey({ queryid: OTHER_QUERYID, dbid: 0, userid: 0, toplevel: 2 });
+  private names(write: ReadingWrite, key: SeriesKey): EntryNames {
+    return write.names.get(entryKey(key)) ?? { datname: null, usename: null };
+  }
+
+  /**
+   * Once an hour is over (a reading in a later hour), its rows are summed into the hourly
+   * rollup: the top statements of the hour and one "other" row. Returns the new mark.
+   */
+  private async rollUp(trx: Trx, write: ReadingWrite): Promise<number> {
+    const current = hourOf(write.ts);
+    const state = await trx
+      .selectFrom('statement_state')
+      .select('rolled_up_to')
+      .where('server_id', '=', write.serverId)
+      .executeTakeFirst();
+    const from =
+      state?.rolled_up_to === null || state?.rolled_up_to === undefined
+        ? current
+        : Number(state.rolled_up_to);
+    if (current <= from) return from;
+    const readings = await trx
+      .selectFrom('statement_snapshots')
+      .select('ts')
+      .where('server_id', '=', write.serverId)
+      .where('ts', '>=', from)
+      .where('ts', '<', current)
+      .where('interval_ms', 'is not', null)
+      .execute();
+    const hours = [...new Set(readings.map((row) => hourOf(Number(row.ts))))];
+    for (const hour of hours) await this.rollUpHour(trx, write, hour);
+    return current;
+  }
+
+  private async rollUpHour(trx: Trx, write: ReadingWrite, hour: number): Promise<void> {
+    const sums = await trx
+      .selectFrom('statement_snapshots as n')
+      .innerJoin('statement_samples as r', 'r.snapshot_id', 'n.id')
+      .innerJoin('statement_series as s', 's.id', 'r.series_id')
+      .where('n.server_id', '=', write.serverId)
+      .where('n.ts', '>=', hour)
+      .where('n.ts', '<', hour + HOUR_MS)
+      .select([
+        'r.series_id',
+        's.queryid',
+        ...METRIC_COLUMNS.map((column) => sql<number>`sum(${sql.ref(`r.${column}`)})`.as(column)),
+      ])
+      .groupBy(['r.series_id', 's.queryid'])
+      .execute();
+    const measured = sums.map((row) => {
+      const metrics = zeroMetrics();
+      for (const column of METRIC_COLUMNS) metrics[column] = Number(row[column]);
+      return { seriesId: Number(row.series_id), other: row.queryid === OTHER_QUERYID, metrics };
+    });
+    const kept = keepTop(
+      measured.filter((row) => !row.other),
+      write.top,
+      (row) => String(row.seriesId),
+    );
+    const other = zeroMetrics();
+    const outside = measured.filter((row) => row.other);
+    for (const row of outside) addMetrics(other, row.metrics);
+    if (kept.other) addMetrics(other, kept.other);
+    const rows: { seriesId: number; metrics: StatementMetricColumns }[] = [...kept.top];
+    if (kept.other || outside.length > 0) {
+      const otherId =
+        outside[0]?.seriesId ??
+        (await this.seriesIds(trx, write, [OTHER])).get(entryKey(OTHER)) ??
+        0;
+      rows.push({ seriesId: otherId, metrics: other });
+    }
+    for (const chunk of chunks(rows))
+      await trx
+        .insertInto('statement_hourly')
+        .values(chunk.map((row) => ({ series_id: row.seriesId, hour, ...row.metrics })))
+        .execute();
+  }
+}
 
 function availableState(now: number) {
   return { checked_at: now, available: 1, reason_code: null, reason: null };

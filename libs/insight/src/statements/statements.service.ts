@@ -11,7 +11,11 @@ import type {
 import { recentRange } from '../period-query.dto.js';
 import { periodPlan, timelinePlan, type PeriodPlan } from './period-plan.js';
 import { statementsHint } from './statements-availability.js';
-import { StatementsReader, type StatementFilter } from './statements-reader.js';
+import {
+  StatementsReader,
+  type StatementFilter,
+  type StatementsState,
+} from './statements-reader.js';
 import {
   parseQueryid,
   queryEntryView,
@@ -38,11 +42,9 @@ export class StatementsService {
 
   async list(server: ServerRecord, query: QueriesQueryDto): Promise<QueriesView> {
     const range = this.range(query);
-    const plan = this.plan(range);
-    const [state, series] = await Promise.all([
-      this.reader.state(server.id),
-      this.reader.seriesSums(server.id, plan, filterOf(query)),
-    ]);
+    const state = await this.reader.state(server.id);
+    const plan = this.plan(range, state);
+    const series = await this.reader.seriesSums(server.id, plan, filterOf(query));
     const total = sumOf(series);
     const top = topSeries(series, query.sort ?? 'total_exec_time', query.limit ?? 50);
     const texts = await this.reader.texts(server.id, [
@@ -79,7 +81,7 @@ export class StatementsService {
     const filter = { ...filterOf(query), queryid };
     if (!(await this.reader.seen(server.id, filter)))
       throw new NotFoundException(`Statement ${queryid} was never seen on server ${server.name}`);
-    const plan = this.plan(range);
+    const plan = this.plan(range, await this.reader.state(server.id));
     const [series, points, texts] = await Promise.all([
       this.reader.seriesSums(server.id, plan, filter),
       this.reader.points(server.id, timelinePlan(plan, range), filter),
@@ -113,10 +115,10 @@ export class StatementsService {
   }
 
   /** Per-interval rows are kept for the raw window, but never beyond the retention. */
-  private plan(range: DateRange): PeriodPlan {
+  private plan(range: DateRange, state: StatementsState | undefined): PeriodPlan {
     const { statementsRawRetentionHours, statementsRetentionDays } = this.config.insight;
     const kept = Math.min(statementsRawRetentionHours * HOUR_MS, statementsRetentionDays * DAY_MS);
-    return periodPlan(range, Date.now() - kept);
+    return periodPlan(range, Date.now() - kept, state?.rolledUpTo ?? null);
   }
 }
 

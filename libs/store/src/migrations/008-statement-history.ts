@@ -33,8 +33,9 @@ function addMetrics<T extends string, C extends string>(table: CreateTableBuilde
 /**
  * Query statistics history (pg_stat_statements): one series per (server, queryid, database,
  * user, toplevel), per-interval rows for the top statements of each snapshot (plus an "other"
- * series for the rest), hourly rollups, query texts once per (server, queryid), and the last
- * cumulative reading per server to difference the next one against.
+ * series for the rest), hourly rollups written when an hour is over (the top of the hour plus
+ * "other"; statement_state.rolled_up_to says up to where), query texts once per (server,
+ * queryid), and the last cumulative reading per server to difference the next one against.
  *
  * statement_samples.series_id has no foreign key on purpose: a cascade through it would scan
  * the largest table once per deleted series. Samples go with their snapshot (server deletion,
@@ -122,6 +123,7 @@ export function statementHistory(dialect: StoreDialect) {
         .addColumn('available', 'smallint', (col) => col.notNull())
         .addColumn('reason_code', 'varchar(32)')
         .addColumn('reason', 'varchar(512)')
+        .addColumn('rolled_up_to', 'bigint')
         .addColumn('reading_ts', 'bigint')
         .addColumn('reading', dialect === 'sqlite' ? 'blob' : 'bytea')
         .execute();
