@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
+import { sql } from 'kysely';
 import { NestFactory } from '@nestjs/core';
 import { CollectorAppModule } from '../apps/collector/src/collector-app.module.js';
 import { StatementsSnapshotTask } from '#insight';
@@ -178,13 +179,20 @@ async function growthAndReads(
     const samplesStarted = Date.now();
     const samples = await day.sessions(ACTIVE_SESSIONS);
     const sessionsSeconds = (Date.now() - samplesStarted) / 1000;
-    const statementsBytes = await tableBytes(store.db, store.dialect, 'statement_');
-    const sessionsBytes = await tableBytes(store.db, store.dialect, 'activity_');
+    const mb = async (prefix: string): Promise<number> =>
+      round((await tableBytes(store.db, store.dialect, prefix)) / MB, 1);
+    const onDisk = { statements: await mb('statement_'), sessions: await mb('activity_') };
+    // PostgreSQL keeps dead row versions (the reading updated every minute) until autovacuum
+    // makes their space reusable: what stays is the live data.
+    if (store.dialect === 'postgres') await sql`vacuum full`.execute(store.db);
     growth = {
       readings_per_day: readings,
       samples_per_day: samples,
-      statements_mb_per_day: round(statementsBytes / MB, 1),
-      sessions_mb_per_day: round(sessionsBytes / MB, 1),
+      statements_mb_per_day: await mb('statement_'),
+      of_which_per_interval_rows_mb: await mb('statement_samples'),
+      of_which_hourly_rollup_mb: await mb('statement_hourly'),
+      sessions_mb_per_day: await mb('activity_'),
+      ...(store.dialect === 'postgres' && { on_disk_before_vacuum_mb: onDisk }),
       write_seconds: {
         statements_day: round(statementsSeconds, 1),
         sessions_day: round(sessionsSeconds, 1),

@@ -1,6 +1,7 @@
 export { AuditLogService } from './audit-log.service.js';
 export type { AuditEntry } from './audit-log.service.js';
 export type {
+  ActivityBackendsTable,
   ActivitySessionsTable,
   CollectorStateTable,
   CollectorTasksTable,

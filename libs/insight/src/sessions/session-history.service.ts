@@ -19,7 +19,7 @@ import {
   type GroupBy,
 } from './session-groups.js';
 import { recentRange } from '../period-query.dto.js';
-import { SessionsStore, type GroupCount } from './sessions.store.js';
+import { SessionsStore, type BackendNames, type GroupCount } from './sessions.store.js';
 
 /** GET /server/{name}/activity/history and /activity/at, from the store only. */
 @Injectable()
@@ -105,15 +105,20 @@ export class SessionHistoryService {
     switch (groupBy) {
       case 'wait_event':
         return ([state, type, event]) => waitEventKey(state ?? '', type ?? null, event ?? null);
+      case 'state':
+        return ([state]) => nameKey(state ?? null);
       case 'query': {
-        const queries = await this.store.queries(queryRefs(counts));
+        const queries = await this.store.queries(refs(counts));
         return ([ref]) => {
-          const query = ref === null || ref === undefined ? undefined : queries.get(Number(ref));
+          const query = queries.get(Number(ref));
           return queryKey(query?.query_id ?? null, query?.query ?? null);
         };
       }
-      default:
-        return ([value]) => nameKey(value ?? null);
+      default: {
+        const field = NAME_FIELD[groupBy];
+        const backends = await this.store.backendNames(refs(counts));
+        return ([id]) => nameKey(backends.get(Number(id))?.[field] ?? null);
+      }
     }
   }
 
@@ -124,7 +129,7 @@ export class SessionHistoryService {
   ): Promise<ActivityTotalView[]> {
     const totals = groupTotals(buckets);
     if (groupBy !== 'query') return totals;
-    const queries = await this.store.queries(queryRefs(counts));
+    const queries = await this.store.queries(refs(counts));
     const textByKey = new Map<string, string>();
     for (const query of queries.values())
       textByKey.set(queryKey(query.query_id, query.query), query.query);
@@ -135,7 +140,15 @@ export class SessionHistoryService {
   }
 }
 
-function queryRefs(counts: GroupCount[]): number[] {
+/** Which backend field names a group. */
+const NAME_FIELD = {
+  database: 'datname',
+  user: 'usename',
+  application: 'application_name',
+} as const satisfies Record<string, keyof BackendNames>;
+
+/** The distinct ids a grouping by one reference column (query, backend) found. */
+function refs(counts: GroupCount[]): number[] {
   return [...new Set(counts.flatMap((count) => (count.parts[0] ? [Number(count.parts[0])] : [])))];
 }
 

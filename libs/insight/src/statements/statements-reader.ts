@@ -65,23 +65,22 @@ export class StatementsReader {
     filter: StatementFilter,
   ): Promise<SeriesSums[]> {
     const series = ['s.id', 's.queryid', 's.datname', 's.usename', 's.toplevel'] as const;
-    const parts: SeriesRow[][] = [];
-    if (plan.hours)
+    const parts: Promise<SeriesRow[]>[] = plan.raw.map((span) =>
+      this.raw(serverId, span, filter)
+        .select([...series, ...SUMS])
+        .groupBy('s.id')
+        .execute(),
+    );
+    if (plan.hours) {
       parts.push(
-        await this.hourly(serverId, plan.hours, filter)
+        this.hourly(serverId, plan.hours, filter)
           .select([...series, ...SUMS])
           .groupBy('s.id')
           .execute(),
       );
-    for (const span of plan.raw)
-      parts.push(
-        await this.raw(serverId, span, filter)
-          .select([...series, ...SUMS])
-          .groupBy('s.id')
-          .execute(),
-      );
+    }
     const bySeries = new Map<number, SeriesSums>();
-    for (const row of parts.flat()) {
+    for (const row of (await Promise.all(parts)).flat()) {
       const known = bySeries.get(Number(row.id));
       if (known) addRow(known.metrics, row);
       else bySeries.set(Number(row.id), toSeriesSums(row));
@@ -91,23 +90,21 @@ export class StatementsReader {
 
   /** The sums of the matching series per reading time (raw spans) and per hour (rollup). */
   async points(serverId: number, plan: PeriodPlan, filter: StatementFilter): Promise<TimePoint[]> {
-    const parts: (MetricRow & { ts: number })[][] = [];
+    const parts: Promise<(MetricRow & { ts: number })[]>[] = plan.raw.map((span) =>
+      this.raw(serverId, span, filter)
+        .select(['n.ts as ts', ...SUMS])
+        .groupBy('n.ts')
+        .execute(),
+    );
     if (plan.hours) {
       parts.push(
-        await this.hourly(serverId, plan.hours, filter)
+        this.hourly(serverId, plan.hours, filter)
           .select(['h.hour as ts', ...SUMS])
           .groupBy('h.hour')
           .execute(),
       );
     }
-    for (const span of plan.raw)
-      parts.push(
-        await this.raw(serverId, span, filter)
-          .select(['n.ts as ts', ...SUMS])
-          .groupBy('n.ts')
-          .execute(),
-      );
-    return parts
+    return (await Promise.all(parts))
       .flat()
       .map((row) => ({ ts: Number(row.ts), metrics: metricsOf(row) }))
       .sort((a, b) => a.ts - b.ts);
