@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import type { Response } from 'supertest';
 import { SessionSampleTask, StatementsSnapshotTask } from '#insight';
 import { ServersService, type ServerRecord } from '#servers';
-import { bearer, type TestApi } from '../support/api.js';
+import { HistoryClient } from '../history/helpers.js';
 import { uniqueName } from '../support/names.js';
 import type { PgTarget } from '../support/targets-info.js';
 
@@ -103,23 +103,11 @@ export interface ActivityAtAnswer {
 
 type Query = Record<string, string>;
 
-/** The query-insight routes of one app, as one user, and its collector tasks run on demand. */
-export class InsightClient {
-  constructor(
-    readonly api: TestApi,
-    private readonly token: string,
-  ) {}
-
-  get auth(): { Authorization: string } {
-    return bearer(this.token);
-  }
-
-  /** POST /servers that must answer 201. */
-  async createServer(body: Record<string, unknown>): Promise<void> {
-    const response = await this.api.http.post('/servers').set(this.auth).send(body);
-    assert.equal(response.status, 201, response.text);
-  }
-
+/**
+ * The query-insight routes of one app, as one user, and its collector tasks run on demand
+ * (the servers routes and the token come from the history tests' client).
+ */
+export class InsightClient extends HistoryClient {
   server(name: string): Promise<ServerRecord> {
     return this.api.app.get(ServersService).get(name);
   }

@@ -10,7 +10,7 @@ export const GROUP_BYS = [
 export type GroupBy = (typeof GROUP_BYS)[number];
 
 /** The key of an empty or missing value (no database for a walsender, no application name). */
-export const NONE = '(none)';
+const NONE = '(none)';
 
 /**
  * `<wait_event_type>:<wait_event>`; an active session waiting on nothing is on the CPU (or

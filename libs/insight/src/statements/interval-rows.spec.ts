@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { intervalRows, METRIC_COLUMNS, storedMetrics } from './interval-rows.js';
 import type { StatementDelta } from './statement-deltas.js';
-import { COUNTER_INDEX, STATEMENT_COUNTERS } from './statement-reading.js';
+import { STATEMENT_COUNTERS } from './statement-reading.js';
+
+/** Index of each counter in an entry's `counters`. */
+const COUNTER_INDEX = Object.fromEntries(
+  STATEMENT_COUNTERS.map((counter, index) => [counter, index]),
+) as Record<(typeof STATEMENT_COUNTERS)[number], number>;
 
 function delta(queryid: string, execMs: number, calls = 1): StatementDelta {
   const values = STATEMENT_COUNTERS.map(() => 1);

@@ -2,11 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readingDeltas, type ReadingDeltas } from './statement-deltas.js';
 import {
-  COUNTER_INDEX,
   STATEMENT_COUNTERS,
   type StatementEntry,
   type StatementsReading,
 } from './statement-reading.js';
+
+/** Index of each counter in an entry's `counters`. */
+const COUNTER_INDEX = Object.fromEntries(
+  STATEMENT_COUNTERS.map((counter, index) => [counter, index]),
+) as Record<(typeof STATEMENT_COUNTERS)[number], number>;
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2025, 5, 3, 2, 0, 0);

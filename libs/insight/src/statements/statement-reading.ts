@@ -20,11 +20,6 @@ export const STATEMENT_COUNTERS = [
 
 export type StatementCounter = (typeof STATEMENT_COUNTERS)[number];
 
-/** Index of each counter in an entry's `counters` array. */
-export const COUNTER_INDEX = Object.fromEntries(
-  STATEMENT_COUNTERS.map((counter, index) => [counter, index]),
-) as Record<StatementCounter, number>;
-
 /** 1 top level, 0 nested, 2 not told apart (pg_stat_statements before 1.9, PostgreSQL 14). */
 export type Toplevel = 0 | 1 | 2;
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
+import { Logger } from '@nestjs/common';
 import type { ClientBase } from 'pg';
 import { Registry } from 'prom-client';
 import { buildAppConfig, envSchema } from '#config';
@@ -115,6 +116,10 @@ function task(client = new FakeClient()) {
 }
 
 describe(StatementsSnapshotTask.name, () => {
+  before(() => {
+    Logger.overrideLogger(false);
+  });
+
   it('reads the extension once, then one query on one connection per snapshot', async () => {
     const { snapshot, query, client } = task();
     await snapshot.run(SERVER);
