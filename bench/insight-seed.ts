@@ -12,6 +12,7 @@ import type { ServerRecord } from '#servers';
 import type { Database, StoreDialect } from '#store';
 
 const MINUTE = 60_000;
+const HOUR_MS = 60 * MINUTE;
 const DAY = 86_400_000;
 
 /**
@@ -127,11 +128,13 @@ export async function extendHourly(db: Kysely<Database>, end: number, days: numb
   const to = hourOf(end);
   for (let back = 1; back < days; back++) {
     await sql`
-      insert into statement_hourly
-      select series_id, hour - ${back * DAY}, calls, exec_time_us, plan_time_us, rows,
+      insert into statement_rollups
+      select series_id, span_ms, ts - ${back * DAY}, calls, exec_time_us, plan_time_us, rows,
              shared_blks_hit, shared_blks_read, shared_blks_dirtied, shared_blks_written,
              temp_blks_read, temp_blks_written, blk_read_time_us, blk_write_time_us, wal_bytes
-        from statement_hourly where hour >= ${from} and hour < ${to}`.execute(db);
+        from statement_rollups where span_ms = ${HOUR_MS} and ts >= ${from} and ts < ${to}`.execute(
+      db,
+    );
   }
 }
 

@@ -190,7 +190,7 @@ async function growthAndReads(
       samples_per_day: samples,
       statements_mb_per_day: await mb('statement_'),
       of_which_per_interval_rows_mb: await mb('statement_samples'),
-      of_which_hourly_rollup_mb: await mb('statement_hourly'),
+      of_which_rollups_mb: await mb('statement_rollups'),
       sessions_mb_per_day: await mb('activity_'),
       ...(store.dialect === 'postgres' && { on_disk_before_vacuum_mb: onDisk }),
       write_seconds: {

@@ -206,8 +206,8 @@ function requests(): [string, string, Record<string, string>][] {
 
 /** What retention left: the old answers again, and the rows of every table after it all expired. */
 interface AfterRetention {
-  /** The most rows one hour of the rollup holds. */
-  hourlyRowsPerHour: number;
+  /** The most rows one span (10 minutes or an hour) of the rollups holds. */
+  rollupRowsPerSpan: number;
   snapshots: [before: number, after: number];
   old: unknown;
   activityDays: unknown;
@@ -228,20 +228,20 @@ async function retain(api: TestApi, client: InsightClient): Promise<AfterRetenti
   const server = await client.server(SERVER);
   const store = api.app.get(StoreService);
   const count = async (
-    table: (typeof SERVER_TABLES)[number] | 'statement_hourly',
+    table: (typeof SERVER_TABLES)[number] | 'statement_rollups',
   ): Promise<number> => {
     const query = store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n'));
     const row = await (
-      table === 'statement_hourly' ? query : query.where('server_id', '=', server.id)
+      table === 'statement_rollups' ? query : query.where('server_id', '=', server.id)
     ).executeTakeFirstOrThrow();
     return Number(row.n);
   };
-  const perHour = await store.db
-    .selectFrom('statement_hourly')
+  const perSpan = await store.db
+    .selectFrom('statement_rollups')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .groupBy('hour')
+    .groupBy(['span_ms', 'ts'])
     .execute();
-  const hourlyRowsPerHour = Math.max(...perHour.map((row) => Number(row.n)));
+  const rollupRowsPerSpan = Math.max(...perSpan.map((row) => Number(row.n)));
   const retention = api.app.get(InsightRetentionTask);
   const before = await count('statement_snapshots');
   await retention.removeOld(server, NOW);
@@ -254,9 +254,9 @@ async function retain(api: TestApi, client: InsightClient): Promise<AfterRetenti
   ).body as unknown;
   await retention.removeOld(server, NOW + 40 * DAY);
   const leftAfterAll: Record<string, number> = {};
-  for (const table of [...SERVER_TABLES, 'statement_hourly'] as const)
+  for (const table of [...SERVER_TABLES, 'statement_rollups'] as const)
     leftAfterAll[table] = await count(table);
-  return { hourlyRowsPerHour, snapshots: [before, after], old, activityDays, leftAfterAll };
+  return { rollupRowsPerSpan, snapshots: [before, after], old, activityDays, leftAfterAll };
 }
 
 describe('Query insight store', () => {
@@ -355,8 +355,8 @@ describe('Query insight store', () => {
 
   describe('InsightRetentionTask', () => {
     for (const backend of BACKENDS) {
-      it(`keeps the top five statements and one other row per hour (${backend})`, () => {
-        assert.equal(retained.get(backend)?.hourlyRowsPerHour, 6);
+      it(`keeps the top five statements and one other row per rolled-up span (${backend})`, () => {
+        assert.equal(retained.get(backend)?.rollupRowsPerSpan, 6);
       });
 
       it(`removes per-interval rows past the raw window and keeps the hourly answers (${backend})`, () => {

@@ -2,19 +2,18 @@ import { Injectable, Logger } from '@nestjs/common';
 import { sql } from 'kysely';
 import { AppConfig } from '#config';
 import type { ServerTask } from '#collector';
-import { hourOf } from '#history';
 import type { ServerRecord } from '#servers';
 import { StoreService } from '#store';
+import { floorTo, HOUR_MS, TILE_MS } from './statements/period-plan.js';
 
-const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 /** Samples (with their rows) deleted per statement, so readers get the store in between. */
 const BATCH = 200;
 const BATCH_PAUSE_MS = 20;
 
 /**
- * Hourly, per server: per-interval statement rows older than STATEMENTS_RAW_RETENTION_HOURS,
- * hourly rollups and series older than STATEMENTS_RETENTION_DAYS, texts no series uses, and
+ * Hourly, per server: per-interval statement rows and 10-minute rollups older than
+ * STATEMENTS_RAW_RETENTION_HOURS, hourly rollups and series older than STATEMENTS_RETENTION_DAYS, texts no series uses, and
  * session samples, backends and texts older than ACTIVITY_RETENTION_DAYS. As a collector
  * task, several collectors on one store run it once per server and hour.
  */
@@ -50,7 +49,7 @@ export class InsightRetentionTask implements ServerTask {
     const removed =
       (await this.inBatches('statement_snapshots', server.id, rawCutoff)) +
       (await this.inBatches('activity_samples', server.id, now - activityRetentionDays * DAY_MS));
-    await this.removeOldStatements(server.id, statementsCutoff);
+    await this.removeOldStatements(server.id, statementsCutoff, rawCutoff);
     await this.removeUnusedSessionRows(server.id, now - activityRetentionDays * DAY_MS);
     if (removed > 0) this.logger.debug(`${server.name}: removed ${removed} old samples`);
   }
@@ -66,10 +65,10 @@ export class InsightRetentionTask implements ServerTask {
   ): Promise<number> {
     const state = await this.store.db
       .selectFrom('statement_state')
-      .select('rolled_up_to')
+      .select('hours_rolled_up_to')
       .where('server_id', '=', serverId)
       .executeTakeFirst();
-    const rolledUpTo = state?.rolled_up_to;
+    const rolledUpTo = state?.hours_rolled_up_to;
     const rolled = rolledUpTo === null || rolledUpTo === undefined ? -Infinity : Number(rolledUpTo);
     return Math.max(retentionCutoff, Math.min(rawCutoff, rolled));
   }
@@ -94,14 +93,25 @@ export class InsightRetentionTask implements ServerTask {
     }
   }
 
-  private async removeOldStatements(serverId: number, cutoff: number): Promise<void> {
+  /** Rollups (10-minute ones with the per-interval rows), unused series and texts. */
+  private async removeOldStatements(
+    serverId: number,
+    cutoff: number,
+    rawCutoff: number,
+  ): Promise<void> {
     const db = this.store.db;
     const series = db.selectFrom('statement_series').select('id').where('server_id', '=', serverId);
-    await db
-      .deleteFrom('statement_hourly')
-      .where('hour', '<', hourOf(cutoff))
-      .where('series_id', 'in', series)
-      .execute();
+    for (const [spanMs, before] of [
+      [TILE_MS, rawCutoff],
+      [HOUR_MS, floorTo(cutoff, HOUR_MS)],
+    ]) {
+      await db
+        .deleteFrom('statement_rollups')
+        .where('span_ms', '=', spanMs)
+        .where('ts', '<', before)
+        .where('series_id', 'in', series)
+        .execute();
+    }
     // A series' last-seen time is refreshed hourly: an hour of slack keeps every series that
     // still has rows.
     await db

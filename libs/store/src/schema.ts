@@ -211,9 +211,12 @@ export interface StatementSamplesTable extends StatementMetricColumns {
   series_id: number;
 }
 
-export interface StatementHourlyTable extends StatementMetricColumns {
+/** The sums of a series over a span (10 minutes or an hour) that is over. */
+export interface StatementRollupsTable extends StatementMetricColumns {
   series_id: number;
-  hour: number;
+  span_ms: number;
+  /** Start of the span, aligned to UTC. */
+  ts: number;
 }
 
 /** Per server: whether pg_stat_statements can be read, and the last cumulative reading. */
@@ -223,8 +226,10 @@ export interface StatementStateTable {
   available: number;
   reason_code: string | null;
   reason: string | null;
-  /** Hours before this one are in statement_hourly; later ones only in statement_samples. */
-  rolled_up_to: number | null;
+  /** 10-minute spans before this are in statement_rollups; later ones only in statement_samples. */
+  tiles_rolled_up_to: number | null;
+  /** Hours before this are in statement_rollups. */
+  hours_rolled_up_to: number | null;
   reading_ts: number | null;
   reading: Buffer | null;
 }
@@ -290,7 +295,7 @@ export interface Database {
   statement_texts: StatementTextsTable;
   statement_snapshots: StatementSnapshotsTable;
   statement_samples: StatementSamplesTable;
-  statement_hourly: StatementHourlyTable;
+  statement_rollups: StatementRollupsTable;
   statement_state: StatementStateTable;
   activity_samples: ActivitySamplesTable;
   activity_backends: ActivityBackendsTable;

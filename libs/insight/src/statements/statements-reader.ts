@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { sql, type SqlBool } from 'kysely';
 import { StoreService, type StatementMetricColumns } from '#store';
 import { METRIC_COLUMNS } from './interval-rows.js';
-import type { PeriodPlan, Span } from './period-plan.js';
+import type { PeriodPlan, RolledUp, Span } from './period-plan.js';
 
 /** Which series a read covers. */
 export interface StatementFilter {
@@ -31,8 +31,8 @@ export interface StatementsState {
   available: boolean;
   reasonCode: string | null;
   reason: string | null;
-  /** Hours before this are in the hourly rollup. */
-  rolledUpTo: number | null;
+  /** Up to where the rollups are written. */
+  rolled: RolledUp;
 }
 
 const SUMS = METRIC_COLUMNS.map((column) => sql<number>`sum(${sql.ref(column)})`.as(column));
@@ -46,7 +46,7 @@ export class StatementsReader {
   async state(serverId: number): Promise<StatementsState | undefined> {
     const row = await this.store.db
       .selectFrom('statement_state')
-      .select(['available', 'reason_code', 'reason', 'rolled_up_to'])
+      .select(['available', 'reason_code', 'reason', 'tiles_rolled_up_to', 'hours_rolled_up_to'])
       .where('server_id', '=', serverId)
       .executeTakeFirst();
     if (!row) return undefined;
@@ -54,7 +54,10 @@ export class StatementsReader {
       available: Number(row.available) === 1,
       reasonCode: row.reason_code,
       reason: row.reason,
-      rolledUpTo: row.rolled_up_to === null ? null : Number(row.rolled_up_to),
+      rolled: {
+        tiles: row.tiles_rolled_up_to === null ? null : Number(row.tiles_rolled_up_to),
+        hours: row.hours_rolled_up_to === null ? null : Number(row.hours_rolled_up_to),
+      },
     };
   }
 
@@ -71,9 +74,9 @@ export class StatementsReader {
         .groupBy('s.id')
         .execute(),
     );
-    if (plan.hours) {
+    for (const { spanMs, span } of plan.rollups) {
       parts.push(
-        this.hourly(serverId, plan.hours, filter)
+        this.rollups(serverId, spanMs, span, filter)
           .select([...series, ...SUMS])
           .groupBy('s.id')
           .execute(),
@@ -88,7 +91,7 @@ export class StatementsReader {
     return [...bySeries.values()];
   }
 
-  /** The sums of the matching series per reading time (raw spans) and per hour (rollup). */
+  /** The sums of the matching series per reading (rows) and per rolled-up span. */
   async points(serverId: number, plan: PeriodPlan, filter: StatementFilter): Promise<TimePoint[]> {
     const parts: Promise<(MetricRow & { ts: number })[]>[] = plan.raw.map((span) =>
       this.raw(serverId, span, filter)
@@ -96,11 +99,11 @@ export class StatementsReader {
         .groupBy('n.ts')
         .execute(),
     );
-    if (plan.hours) {
+    for (const { spanMs, span } of plan.rollups) {
       parts.push(
-        this.hourly(serverId, plan.hours, filter)
-          .select(['h.hour as ts', ...SUMS])
-          .groupBy('h.hour')
+        this.rollups(serverId, spanMs, span, filter)
+          .select(['h.ts as ts', ...SUMS])
+          .groupBy('h.ts')
           .execute(),
       );
     }
@@ -140,14 +143,15 @@ export class StatementsReader {
     return texts;
   }
 
-  /** The rollup rows (h) of the matching series (s) in whole hours [from, to). */
-  private hourly(serverId: number, [from, to]: Span, filter: StatementFilter) {
+  /** The rollups (h) of `spanMs` of the matching series (s) in [from, to). */
+  private rollups(serverId: number, spanMs: number, [from, to]: Span, filter: StatementFilter) {
     return this.store.db
-      .selectFrom('statement_hourly as h')
+      .selectFrom('statement_rollups as h')
       .innerJoin('statement_series as s', 's.id', 'h.series_id')
       .where('s.server_id', '=', serverId)
-      .where('h.hour', '>=', from)
-      .where('h.hour', '<', to)
+      .where('h.span_ms', '=', spanMs)
+      .where('h.ts', '>=', from)
+      .where('h.ts', '<', to)
       .where(matching(filter));
   }
 

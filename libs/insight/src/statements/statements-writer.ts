@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { sql, type Transaction } from 'kysely';
-import { hourOf } from '#history';
 import { StoreService, type Database, type StatementMetricColumns } from '#store';
 import {
   addMetrics,
@@ -9,6 +8,7 @@ import {
   zeroMetrics,
   type IntervalRows,
 } from './interval-rows.js';
+import { floorTo, HOUR_MS, TILE_MS } from './period-plan.js';
 import { decodeReading, encodeReading } from './reading-codec.js';
 import {
   entryKey,
@@ -20,7 +20,6 @@ import type { Unavailable } from './statements-availability.js';
 
 /** Rows per insert statement (SQLite allows 32,766 parameters per statement). */
 const CHUNK = 500;
-const HOUR_MS = 3_600_000;
 /** The identity of the series that carries what was outside the top of each interval. */
 export const OTHER_QUERYID = 'other';
 const OTHER: SeriesKey = { queryid: OTHER_QUERYID, dbid: 0, userid: 0, toplevel: 2 };
@@ -89,10 +88,10 @@ export class StatementsWriter {
         .returning('id')
         .executeTakeFirstOrThrow();
       const rows = write.rows ? await this.writeRows(trx, write, Number(snapshot.id)) : 0;
-      const rolledUpTo = await this.rollUp(trx, write);
+      const marks = await this.rollUp(trx, write);
       const state = {
         ...availableState(write.ts),
-        rolled_up_to: rolledUpTo,
+        ...marks,
         reading_ts: write.ts,
         reading: blob,
       };
@@ -124,7 +123,8 @@ export class StatementsWriter {
       .values({
         server_id: serverId,
         ...state,
-        rolled_up_to: null,
+        tiles_rolled_up_to: null,
+        hours_rolled_up_to: null,
         reading_ts: null,
         reading: null,
       })
@@ -266,20 +266,40 @@ export class StatementsWriter {
   }
 
   /**
-   * Once an hour is over (a reading in a later hour), its rows are summed into the hourly
-   * rollup: the top statements of the hour and one "other" row. Returns the new mark.
+   * Once a span is over (a reading in a later one), its rows are summed into the rollups of 10
+   * minutes and of an hour: the top statements of the span and one "other" row. Returns the
+   * new marks.
    */
-  private async rollUp(trx: Trx, write: ReadingWrite): Promise<number> {
-    const current = hourOf(write.ts);
+  private async rollUp(trx: Trx, write: ReadingWrite): Promise<Marks> {
     const state = await trx
       .selectFrom('statement_state')
-      .select('rolled_up_to')
+      .select(['tiles_rolled_up_to', 'hours_rolled_up_to'])
       .where('server_id', '=', write.serverId)
       .executeTakeFirst();
-    const from =
-      state?.rolled_up_to === null || state?.rolled_up_to === undefined
-        ? current
-        : Number(state.rolled_up_to);
+    return {
+      tiles_rolled_up_to: await this.rollUpSpans(
+        trx,
+        write,
+        TILE_MS,
+        state?.tiles_rolled_up_to ?? null,
+      ),
+      hours_rolled_up_to: await this.rollUpSpans(
+        trx,
+        write,
+        HOUR_MS,
+        state?.hours_rolled_up_to ?? null,
+      ),
+    };
+  }
+
+  private async rollUpSpans(
+    trx: Trx,
+    write: ReadingWrite,
+    spanMs: number,
+    mark: number | null,
+  ): Promise<number> {
+    const current = floorTo(write.ts, spanMs);
+    const from = mark === null ? current : Number(mark);
     if (current <= from) return from;
     const readings = await trx
       .selectFrom('statement_snapshots')
@@ -289,19 +309,24 @@ export class StatementsWriter {
       .where('ts', '<', current)
       .where('interval_ms', 'is not', null)
       .execute();
-    const hours = [...new Set(readings.map((row) => hourOf(Number(row.ts))))];
-    for (const hour of hours) await this.rollUpHour(trx, write, hour);
+    const spans = [...new Set(readings.map((row) => floorTo(Number(row.ts), spanMs)))];
+    for (const span of spans) await this.rollUpSpan(trx, write, spanMs, span);
     return current;
   }
 
-  private async rollUpHour(trx: Trx, write: ReadingWrite, hour: number): Promise<void> {
+  private async rollUpSpan(
+    trx: Trx,
+    write: ReadingWrite,
+    spanMs: number,
+    span: number,
+  ): Promise<void> {
     const sums = await trx
       .selectFrom('statement_snapshots as n')
       .innerJoin('statement_samples as r', 'r.snapshot_id', 'n.id')
       .innerJoin('statement_series as s', 's.id', 'r.series_id')
       .where('n.server_id', '=', write.serverId)
-      .where('n.ts', '>=', hour)
-      .where('n.ts', '<', hour + HOUR_MS)
+      .where('n.ts', '>=', span)
+      .where('n.ts', '<', span + spanMs)
       .select([
         'r.series_id',
         's.queryid',
@@ -319,25 +344,35 @@ export class StatementsWriter {
       write.top,
       (row) => String(row.seriesId),
     );
-    const other = zeroMetrics();
     const outside = measured.filter((row) => row.other);
-    for (const row of outside) addMetrics(other, row.metrics);
-    if (kept.other) addMetrics(other, kept.other);
     const rows: { seriesId: number; metrics: StatementMetricColumns }[] = [...kept.top];
     if (kept.other || outside.length > 0) {
+      const other = zeroMetrics();
+      for (const row of outside) addMetrics(other, row.metrics);
+      if (kept.other) addMetrics(other, kept.other);
       const otherId =
         outside[0]?.seriesId ??
         (await this.seriesIds(trx, write, [OTHER])).get(entryKey(OTHER)) ??
         0;
       rows.push({ seriesId: otherId, metrics: other });
     }
-    for (const chunk of chunks(rows))
+    for (const chunk of chunks(rows)) {
       await trx
-        .insertInto('statement_hourly')
-        .values(chunk.map((row) => ({ series_id: row.seriesId, hour, ...row.metrics })))
+        .insertInto('statement_rollups')
+        .values(
+          chunk.map((row) => ({
+            series_id: row.seriesId,
+            span_ms: spanMs,
+            ts: span,
+            ...row.metrics,
+          })),
+        )
         .execute();
+    }
   }
 }
+
+type Marks = { tiles_rolled_up_to: number; hours_rolled_up_to: number };
 
 function availableState(now: number) {
   return { checked_at: now, available: 1, reason_code: null, reason: null };

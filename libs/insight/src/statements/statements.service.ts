@@ -118,7 +118,7 @@ export class StatementsService {
   private plan(range: DateRange, state: StatementsState | undefined): PeriodPlan {
     const { statementsRawRetentionHours, statementsRetentionDays } = this.config.insight;
     const kept = Math.min(statementsRawRetentionHours * HOUR_MS, statementsRetentionDays * DAY_MS);
-    return periodPlan(range, Date.now() - kept, state?.rolledUpTo ?? null);
+    return periodPlan(range, Date.now() - kept, state?.rolled ?? { tiles: null, hours: null });
   }
 }
 

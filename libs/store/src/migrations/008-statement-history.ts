@@ -33,9 +33,10 @@ function addMetrics<T extends string, C extends string>(table: CreateTableBuilde
 /**
  * Query statistics history (pg_stat_statements): one series per (server, queryid, database,
  * user, toplevel), per-interval rows for the top statements of each snapshot (plus an "other"
- * series for the rest), hourly rollups written when an hour is over (the top of the hour plus
- * "other"; statement_state.rolled_up_to says up to where), query texts once per (server,
- * queryid), and the last cumulative reading per server to difference the next one against.
+ * series for the rest), rollups of 10 minutes (kept as long as the per-interval rows) and of an
+ * hour, each written once its span is over (the top of the span plus "other";
+ * statement_state says up to where), query texts once per (server, queryid), and the last
+ * cumulative reading per server to difference the next one against.
  *
  * statement_samples.series_id has no foreign key on purpose: a cascade through it would scan
  * the largest table once per deleted series. Samples go with their snapshot (server deletion,
@@ -100,18 +101,19 @@ export function statementHistory(dialect: StoreDialect) {
 
       await addMetrics(
         db.schema
-          .createTable('statement_hourly')
+          .createTable('statement_rollups')
           .addColumn('series_id', 'integer', (col) =>
             col.notNull().references('statement_series.id').onDelete('cascade'),
           )
-          .addColumn('hour', 'bigint', (col) => col.notNull()),
+          .addColumn('span_ms', 'integer', (col) => col.notNull())
+          .addColumn('ts', 'bigint', (col) => col.notNull()),
       )
-        .addPrimaryKeyConstraint('statement_hourly_pk', ['series_id', 'hour'])
+        .addPrimaryKeyConstraint('statement_rollups_pk', ['series_id', 'span_ms', 'ts'])
         .execute();
       await db.schema
-        .createIndex('statement_hourly_hour')
-        .on('statement_hourly')
-        .column('hour')
+        .createIndex('statement_rollups_span_ts')
+        .on('statement_rollups')
+        .columns(['span_ms', 'ts'])
         .execute();
 
       await db.schema
@@ -123,7 +125,8 @@ export function statementHistory(dialect: StoreDialect) {
         .addColumn('available', 'smallint', (col) => col.notNull())
         .addColumn('reason_code', 'varchar(32)')
         .addColumn('reason', 'varchar(512)')
-        .addColumn('rolled_up_to', 'bigint')
+        .addColumn('tiles_rolled_up_to', 'bigint')
+        .addColumn('hours_rolled_up_to', 'bigint')
         .addColumn('reading_ts', 'bigint')
         .addColumn('reading', dialect === 'sqlite' ? 'blob' : 'bytea')
         .execute();
