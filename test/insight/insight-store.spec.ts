@@ -208,6 +208,8 @@ function requests(): [string, string, Record<string, string>][] {
 interface AfterRetention {
   /** The most rows one span (10 minutes or an hour) of the rollups holds. */
   rollupRowsPerSpan: number;
+  /** Where a reading stamped an hour before the last one was stored, after the last. */
+  lateTs: number;
   snapshots: [before: number, after: number];
   old: unknown;
   activityDays: unknown;
@@ -242,6 +244,18 @@ async function retain(api: TestApi, client: InsightClient): Promise<AfterRetenti
     .groupBy(['span_ms', 'ts'])
     .execute();
   const rollupRowsPerSpan = Math.max(...perSpan.map((row) => Number(row.n)));
+  // A reading stamped before the last one (another collector's clock) is stored just after it.
+  const last = RECENT_FROM + (RECENT_READINGS - 1) * MINUTE;
+  const late = Array.from({ length: STATEMENTS }, (_, i) => entry(i, 1000 + RECENT_READINGS));
+  await api.app
+    .get(StatementsSnapshotTask)
+    .ingest(server, parsed(last + MINUTE, server.generation, late, OLD_FROM - HOUR), last - HOUR);
+  const newest = await store.db
+    .selectFrom('statement_snapshots')
+    .select((eb) => eb.fn.max('ts').as('ts'))
+    .where('server_id', '=', server.id)
+    .executeTakeFirstOrThrow();
+  const lateTs = Number(newest.ts) - last;
   const retention = api.app.get(InsightRetentionTask);
   const before = await count('statement_snapshots');
   await retention.removeOld(server, NOW);
@@ -256,7 +270,7 @@ async function retain(api: TestApi, client: InsightClient): Promise<AfterRetenti
   const leftAfterAll: Record<string, number> = {};
   for (const table of [...SERVER_TABLES, 'statement_rollups'] as const)
     leftAfterAll[table] = await count(table);
-  return { rollupRowsPerSpan, snapshots: [before, after], old, activityDays, leftAfterAll };
+  return { rollupRowsPerSpan, lateTs, snapshots: [before, after], old, activityDays, leftAfterAll };
 }
 
 describe('Query insight store', () => {
@@ -355,13 +369,20 @@ describe('Query insight store', () => {
 
   describe('InsightRetentionTask', () => {
     for (const backend of BACKENDS) {
+      it(`stores a reading stamped before the last one just after it (${backend})`, () => {
+        assert.equal(retained.get(backend)?.lateTs, 1);
+      });
+
       it(`keeps the top five statements and one other row per rolled-up span (${backend})`, () => {
         assert.equal(retained.get(backend)?.rollupRowsPerSpan, 6);
       });
 
       it(`removes per-interval rows past the raw window and keeps the hourly answers (${backend})`, () => {
         const result = retained.get(backend);
-        assert.deepEqual(result?.snapshots, [OLD_READINGS + RECENT_READINGS, RECENT_READINGS]);
+        assert.deepEqual(result?.snapshots, [
+          OLD_READINGS + RECENT_READINGS + 1,
+          RECENT_READINGS + 1,
+        ]);
         assert.deepEqual(result?.old, answers.get(backend)?.get('old'));
         assert.deepEqual(result?.activityDays, answers.get(backend)?.get('activity days'));
       });

@@ -73,14 +73,24 @@ export class StatementsWriter {
   }
 
   /** Writes a reading in one transaction: snapshot, interval rows, rollup of past hours, state. */
-  async write(write: ReadingWrite): Promise<number> {
-    const blob = encodeReading(write.reading);
+  async write(reading: ReadingWrite): Promise<number> {
+    const blob = encodeReading(reading.reading);
+    let ts = reading.ts;
     const written = await this.store.db.transaction().execute(async (trx) => {
+      const previous = await trx
+        .selectFrom('statement_state')
+        .select(['reading_ts', 'tiles_rolled_up_to', 'hours_rolled_up_to'])
+        .where('server_id', '=', reading.serverId)
+        .executeTakeFirst();
+      // Times only go forward per server, whichever collector's clock: a reading never lands
+      // in a span already rolled up.
+      ts = Math.max(reading.ts, Number(previous?.reading_ts ?? -Infinity) + 1);
+      const write = { ...reading, ts };
       const snapshot = await trx
         .insertInto('statement_snapshots')
         .values({
           server_id: write.serverId,
-          ts: write.ts,
+          ts,
           interval_ms: write.intervalMs,
           entries: write.reading.entries.length,
           evictions: write.evictions,
@@ -88,11 +98,21 @@ export class StatementsWriter {
         .returning('id')
         .executeTakeFirstOrThrow();
       const rows = write.rows ? await this.writeRows(trx, write, Number(snapshot.id)) : 0;
-      const marks = await this.rollUp(trx, write);
       const state = {
-        ...availableState(write.ts),
-        ...marks,
-        reading_ts: write.ts,
+        ...availableState(ts),
+        tiles_rolled_up_to: await this.rollUpSpans(
+          trx,
+          write,
+          TILE_MS,
+          previous?.tiles_rolled_up_to ?? null,
+        ),
+        hours_rolled_up_to: await this.rollUpSpans(
+          trx,
+          write,
+          HOUR_MS,
+          previous?.hours_rolled_up_to ?? null,
+        ),
+        reading_ts: ts,
         reading: blob,
       };
       await trx
@@ -102,7 +122,7 @@ export class StatementsWriter {
         .execute();
       return rows;
     });
-    this.lastReadings.set(write.serverId, { ts: write.ts, reading: write.reading });
+    this.lastReadings.set(reading.serverId, { ts, reading: reading.reading });
     return written;
   }
 
@@ -266,32 +286,10 @@ export class StatementsWriter {
   }
 
   /**
-   * Once a span is over (a reading in a later one), its rows are summed into the rollups of 10
-   * minutes and of an hour: the top statements of the span and one "other" row. Returns the
-   * new marks.
+   * Once a span is over (a reading in a later one), its rows are summed into the rollup of
+   * that span (10 minutes, an hour): the top statements of the span and one "other" row.
+   * Returns the new mark.
    */
-  private async rollUp(trx: Trx, write: ReadingWrite): Promise<Marks> {
-    const state = await trx
-      .selectFrom('statement_state')
-      .select(['tiles_rolled_up_to', 'hours_rolled_up_to'])
-      .where('server_id', '=', write.serverId)
-      .executeTakeFirst();
-    return {
-      tiles_rolled_up_to: await this.rollUpSpans(
-        trx,
-        write,
-        TILE_MS,
-        state?.tiles_rolled_up_to ?? null,
-      ),
-      hours_rolled_up_to: await this.rollUpSpans(
-        trx,
-        write,
-        HOUR_MS,
-        state?.hours_rolled_up_to ?? null,
-      ),
-    };
-  }
-
   private async rollUpSpans(
     trx: Trx,
     write: ReadingWrite,
@@ -371,8 +369,6 @@ export class StatementsWriter {
     }
   }
 }
-
-type Marks = { tiles_rolled_up_to: number; hours_rolled_up_to: number };
 
 function availableState(now: number) {
   return { checked_at: now, available: 1, reason_code: null, reason: null };

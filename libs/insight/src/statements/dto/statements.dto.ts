@@ -16,7 +16,7 @@ export type QuerySort = (typeof QUERY_SORTS)[number];
 export const MAX_QUERIES = 500;
 
 const AGGREGATION_DOC =
-  'Resolution of the period: raw (up to 2 days, per-interval rows for the partial hours at its edges), hour (up to 14 days, or a period reaching back past the per-interval rows kept), 4hour (up to 90 days), day';
+  'Resolution of the period: raw (up to 2 days: rollups for whole hours and 10-minute spans, per-interval rows for the rest), hour (up to 14 days, or a period reaching back past the per-interval rows kept), 4hour (up to 90 days), day';
 
 export class StatementPeriodQueryDto extends RecentPeriodQueryDto {
   @ApiPropertyOptional({ description: 'Only statements run in this database' })
