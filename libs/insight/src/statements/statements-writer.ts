@@ -37,33 +37,26 @@ export interface ReadingWrite {
   intervalMs: number | null;
   evictions: number | null;
   rows: IntervalRows | null;
-  /** STATEMENTS_TOP: also how many statements an hour's rollup keeps. */
+  /** STATEMENTS_TOP: also how many statements a rollup keeps. */
   top: number;
 }
 
 /**
  * The collector's side of the statements history in the store. Writes are few and small per
- * reading: the interval's rows, and once an hour the rollup of the hour that ended; a series
- * row is touched at most hourly (PostgreSQL would otherwise keep a dead row per update).
+ * reading: the interval's rows, the rollups of a 10-minute span or an hour that ended, and the
+ * reading itself; a series row is touched at most hourly (PostgreSQL would otherwise keep a
+ * dead row per update).
  */
 @Injectable()
 export class StatementsWriter {
-  /** The last reading written by this process per server: decoded once, not at every run. */
-  private readonly lastReadings = new Map<number, { ts: number; reading: StatementsReading }>();
-
   constructor(private readonly store: StoreService) {}
 
-  /** The last reading of the server (written by any collector), to difference against. */
+  /**
+   * The last reading of the server (written by any collector), to difference against. Read
+   * from the store each time: kept decoded per server, a fleet's readings would take memory in
+   * proportion to servers times statements.
+   */
   async lastReading(serverId: number): Promise<StatementsReading | undefined> {
-    const state = await this.store.db
-      .selectFrom('statement_state')
-      .select('reading_ts')
-      .where('server_id', '=', serverId)
-      .executeTakeFirst();
-    if (state?.reading_ts === null || state?.reading_ts === undefined) return undefined;
-    const ts = Number(state.reading_ts);
-    const cached = this.lastReadings.get(serverId);
-    if (cached?.ts === ts) return cached.reading;
     const row = await this.store.db
       .selectFrom('statement_state')
       .select('reading')
@@ -75,7 +68,6 @@ export class StatementsWriter {
   /** Writes a reading in one transaction: snapshot, interval rows, rollup of past hours, state. */
   async write(reading: ReadingWrite): Promise<number> {
     const blob = encodeReading(reading.reading);
-    let ts = reading.ts;
     const written = await this.store.db.transaction().execute(async (trx) => {
       const previous = await trx
         .selectFrom('statement_state')
@@ -84,7 +76,7 @@ export class StatementsWriter {
         .executeTakeFirst();
       // Times only go forward per server, whichever collector's clock: a reading never lands
       // in a span already rolled up.
-      ts = Math.max(reading.ts, Number(previous?.reading_ts ?? -Infinity) + 1);
+      const ts = Math.max(reading.ts, Number(previous?.reading_ts ?? -Infinity) + 1);
       const write = { ...reading, ts };
       const snapshot = await trx
         .insertInto('statement_snapshots')
@@ -122,7 +114,6 @@ export class StatementsWriter {
         .execute();
       return rows;
     });
-    this.lastReadings.set(reading.serverId, { ts, reading: reading.reading });
     return written;
   }
 
