@@ -12,6 +12,7 @@ import { collectorBench } from './collector.bench.js';
 import { historyBench } from './history.bench.js';
 import { hotpathBench, soakBench } from './hotpath.bench.js';
 import { locksBench } from './locks.bench.js';
+import { insightBench } from './insight.bench.js';
 import { statusBench } from './status.bench.js';
 
 const SECTIONS: Record<
@@ -26,10 +27,11 @@ const SECTIONS: Record<
   soak: soakBench,
   locks: locksBench,
   checks: checksBench,
+  insight: insightBench,
 };
 
 /** Sections run when none is named. */
-const DEFAULT_SECTIONS = ['status', 'hotpath', 'history', 'collector', 'locks', 'checks'];
+const DEFAULT_SECTIONS = ['status', 'hotpath', 'history', 'collector', 'locks', 'checks', 'insight'];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

@@ -37,6 +37,10 @@ const ACCESS: Record<string, Access> = {
   'GET /server/{server_name}/checks': 'viewer',
   'GET /checks': 'viewer',
   'GET /audit': 'admin',
+  'GET /server/{server_name}/queries': 'viewer',
+  'GET /server/{server_name}/queries/{queryid}': 'viewer',
+  'GET /server/{server_name}/activity/history': 'viewer',
+  'GET /server/{server_name}/activity/at': 'viewer',
   // @Public() at the global guard, but MetricsAuthGuard wants METRICS_TOKEN or a user token.
   'GET /metrics': 'viewer',
 };

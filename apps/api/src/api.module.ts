@@ -17,8 +17,10 @@ import { HealthRoutesModule } from './health/health-routes.module.js';
 import { HistoryRoutesModule } from './history/history-routes.module.js';
 import { MetricsRoutesModule } from './metrics/metrics-routes.module.js';
 import { PoolsRoutesModule } from './pools/pools-routes.module.js';
+import { QueriesRoutesModule } from './queries/queries-routes.module.js';
 import { ServersRoutesModule } from './servers/servers-routes.module.js';
 import { SessionsRoutesModule } from './sessions/sessions-routes.module.js';
+import { SessionHistoryRoutesModule } from './session-history/session-history-routes.module.js';
 import { UsersRoutesModule } from './users/users-routes.module.js';
 
 /**
@@ -47,6 +49,8 @@ export class ApiModule {
         SessionsRoutesModule,
         ChecksRoutesModule,
         AuditRoutesModule,
+        QueriesRoutesModule,
+        SessionHistoryRoutesModule,
         CollectorRoutesModule,
         PoolsRoutesModule,
         MetricsRoutesModule,

@@ -3,6 +3,7 @@ import { ChecksModule } from '#checks';
 import { CollectorModule } from '#collector';
 import { AppCacheModule } from '#cache';
 import { AppConfigModule, type AppConfigModuleOptions } from '#config';
+import { InsightModule } from '#insight';
 import { MetricsModule } from '#metrics';
 import { StoreModule } from '#store';
 
@@ -19,6 +20,7 @@ export class CollectorAppModule {
         StoreModule,
         CollectorModule,
         ChecksModule,
+        InsightModule,
       ],
     };
   }

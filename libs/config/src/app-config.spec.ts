@@ -154,6 +154,18 @@ describe(buildAppConfig.name, () => {
     assert.throws(() => build({ DATA_DIR: newDataDir(), ACTIONS_ENABLED: 'maybe' }));
   });
 
+  it('returns the query insight settings with their defaults', () => {
+    const config = build({ DATA_DIR: newDataDir(), ACTIVITY_SAMPLE_INTERVAL: '1' });
+    assert.deepEqual(config.insight, {
+      statementsIntervalSeconds: 60,
+      statementsTop: 200,
+      statementsRawRetentionHours: 48,
+      statementsRetentionDays: 30,
+      activitySampleIntervalSeconds: 1,
+      activityRetentionDays: 7,
+    });
+  });
+
   it('returns previous encryption keys and names ENCRYPTION_KEY_PREVIOUS when one is too short', () => {
     const old = 'o'.repeat(64);
     const config = build({ DATA_DIR: newDataDir(), ENCRYPTION_KEY_PREVIOUS: ` ${old} , ` });

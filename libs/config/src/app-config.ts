@@ -19,6 +19,18 @@ export interface CollectorSettings {
   retentionDays: number;
 }
 
+/** Query insight: pg_stat_statements snapshots and session samples (collector tasks). */
+export interface InsightSettings {
+  statementsIntervalSeconds: number;
+  /** Statements kept per interval (by total time); the rest is summed into one "other" row. */
+  statementsTop: number;
+  /** Per-interval rows are kept this long; hourly rollups until statementsRetentionDays. */
+  statementsRawRetentionHours: number;
+  statementsRetentionDays: number;
+  activitySampleIntervalSeconds: number;
+  activityRetentionDays: number;
+}
+
 /** Sizes of the connection pools to one monitored database. */
 export interface PoolProfile {
   min: number;
@@ -95,6 +107,7 @@ export class AppConfig {
       redisUrl: string | undefined;
     },
     readonly collector: CollectorSettings,
+    readonly insight: InsightSettings,
     readonly targets: TargetLimits,
     readonly checks: ChecksSettings,
     /** Whether operators may cancel or terminate sessions at all (ACTIONS_ENABLED). */
@@ -149,6 +162,7 @@ export function buildAppConfig(env: Env): AppConfig {
       concurrency: env.COLLECT_CONCURRENCY,
       retentionDays: env.HISTORY_RETENTION_DAYS,
     },
+    insightSettings(env),
     targetLimits(env),
     {
       intervalSeconds: env.CHECKS_INTERVAL,
@@ -157,6 +171,17 @@ export function buildAppConfig(env: Env): AppConfig {
     { enabled: isTrue(env.ACTIONS_ENABLED) },
     generated,
   );
+}
+
+function insightSettings(env: Env): InsightSettings {
+  return {
+    statementsIntervalSeconds: env.STATEMENTS_INTERVAL,
+    statementsTop: env.STATEMENTS_TOP,
+    statementsRawRetentionHours: env.STATEMENTS_RAW_RETENTION_HOURS,
+    statementsRetentionDays: env.STATEMENTS_RETENTION_DAYS,
+    activitySampleIntervalSeconds: env.ACTIVITY_SAMPLE_INTERVAL,
+    activityRetentionDays: env.ACTIVITY_RETENTION_DAYS,
+  };
 }
 
 function targetLimits(env: Env): TargetLimits {

@@ -58,6 +58,8 @@ describe('envSchema', () => {
     [{ LOG_LEVEL: 'LOUD' }, 'LOG_LEVEL', /DEBUG, INFO, WARNING/],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL', /postgres/],
     [{ COLLECT_INTERVAL: '1' }, 'COLLECT_INTERVAL', /at least 5/],
+    [{ ACTIVITY_SAMPLE_INTERVAL: '0' }, 'ACTIVITY_SAMPLE_INTERVAL', /at least 1/],
+    [{ STATEMENTS_TOP: '0' }, 'STATEMENTS_TOP', /at least 1/],
     [{ ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD', /at least 8/],
   ];
   for (const [env, variable, message] of refused) {

@@ -9,6 +9,7 @@ export {
 export type {
   ChecksSettings,
   CollectorSettings,
+  InsightSettings,
   PoolProfile,
   SeedLogLevel,
   StoreLocation,

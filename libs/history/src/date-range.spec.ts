@@ -163,6 +163,19 @@ describe(resolveRange.name, () => {
     issueOf(() => resolveRange('2025-06-01', '2025-06-09', 7, now));
   });
 
+  it('returns the default period and names the setting of the limits it is given', () => {
+    const limits = {
+      retentionDays: 7,
+      retentionSetting: 'ACTIVITY_RETENTION_DAYS',
+      defaultDays: 1,
+    };
+    const range = resolveRange(undefined, undefined, limits, now);
+    assert.equal(range.end - range.start, DAY);
+    assert.equal(range.aggregation, 'raw');
+    const issue = issueOf(() => resolveRange('2025-06-01', '2025-06-09', limits, now));
+    assert.match(issue.msg, /7 days of history kept \(ACTIVITY_RETENTION_DAYS\)/);
+  });
+
   it('names end_date when end_date is invalid, before looking at start_date', () => {
     const issue = issueOf(() => resolveRange('nonsense', '2025-02-30', 90, now));
     assert.deepEqual(issue.loc, ['query', 'end_date']);

@@ -9,6 +9,14 @@ export interface DateRange {
   aggregation: Aggregation;
 }
 
+/** What bounds a period: how much is kept (and the setting that says so), the default length. */
+export interface RangeLimits {
+  retentionDays: number;
+  /** Named in the 422 of a period longer than the retention. */
+  retentionSetting: string;
+  defaultDays: number;
+}
+
 /** ISO 8601 date or date-time, with or without a zone (none means UTC). */
 const ISO_DATE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
@@ -35,20 +43,31 @@ export function parseQueryDate(
   return ms;
 }
 
-/** The requested period (default: the last 7 days), checked against the retention. */
+/**
+ * The requested period, checked against the retention. A number is the history routes'
+ * retention (HISTORY_RETENTION_DAYS, default period 7 days); other features pass their limits.
+ */
 export function resolveRange(
   startText: string | undefined,
   endText: string | undefined,
-  retentionDays: number,
+  retention: number | RangeLimits,
   now = Date.now(),
 ): DateRange {
+  const limits: RangeLimits =
+    typeof retention === 'number'
+      ? {
+          retentionDays: retention,
+          retentionSetting: 'HISTORY_RETENTION_DAYS',
+          defaultDays: DEFAULT_RANGE_DAYS,
+        }
+      : retention;
   const end = parseQueryDate(endText, 'end_date') ?? now;
-  const start = parseQueryDate(startText, 'start_date') ?? end - DEFAULT_RANGE_DAYS * 86_400_000;
+  const start = parseQueryDate(startText, 'start_date') ?? end - limits.defaultDays * 86_400_000;
   if (start > end) throw invalid('start_date', 'start_date must not be after end_date');
-  if (end - start > retentionDays * 86_400_000) {
+  if (end - start > limits.retentionDays * 86_400_000) {
     throw invalid(
       'start_date',
-      `The period is longer than the ${retentionDays} days of history kept (HISTORY_RETENTION_DAYS)`,
+      `The period is longer than the ${limits.retentionDays} days of history kept (${limits.retentionSetting})`,
     );
   }
   return { start, end, aggregation: aggregationFor(start, end) };

@@ -2,6 +2,8 @@ export { AuditLogService } from './audit-log.service.js';
 export type { AuditEntry, AuditFilter, AuditRecord } from './audit-log.service.js';
 export type {
   CheckResultsTable,
+  ActivityBackendsTable,
+  ActivitySessionsTable,
   CollectorStateTable,
   CollectorTasksTable,
   CounterColumns,
@@ -11,6 +13,7 @@ export type {
   MonitoredDatabasesTable,
   ServerDiskSamplesTable,
   ServersTable,
+  StatementMetricColumns,
   StoreDialect,
   UsersTable,
 } from './schema.js';

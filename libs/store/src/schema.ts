@@ -169,6 +169,137 @@ export interface CheckResultsTable {
   evaluated_at: number;
 }
 
+/** Per-interval differences of pg_stat_statements counters (times in whole microseconds). */
+export interface StatementMetricColumns {
+  calls: number;
+  exec_time_us: number;
+  plan_time_us: number;
+  rows: number;
+  shared_blks_hit: number;
+  shared_blks_read: number;
+  shared_blks_dirtied: number;
+  shared_blks_written: number;
+  temp_blks_read: number;
+  temp_blks_written: number;
+  blk_read_time_us: number;
+  blk_write_time_us: number;
+  wal_bytes: number;
+}
+
+/**
+ * One statement of one server: (queryid, database, user, toplevel), or the server's "other"
+ * series (queryid 'other') that carries what was not in the top of its interval.
+ */
+export interface StatementSeriesTable {
+  id: Generated<number>;
+  server_id: number;
+  /** The 64-bit queryid as text (exact), or 'other'. */
+  queryid: string;
+  dbid: number;
+  userid: number;
+  /** 1 top level, 0 nested, 2 not told apart (before PostgreSQL 14). */
+  toplevel: number;
+  datname: string | null;
+  usename: string | null;
+  first_seen_at: number;
+  last_seen_at: number;
+}
+
+/** A query text, once per (server, queryid), capped in length. */
+export interface StatementTextsTable {
+  server_id: number;
+  queryid: string;
+  query: string;
+  truncated: number;
+  first_seen_at: number;
+}
+
+/** One successful reading of pg_stat_statements; interval_ms is null for a new baseline. */
+export interface StatementSnapshotsTable {
+  id: Generated<number>;
+  server_id: number;
+  ts: number;
+  interval_ms: number | null;
+  entries: number;
+  /** Entries pg_stat_statements evicted during the interval (PostgreSQL 14+), else null. */
+  evictions: number | null;
+}
+
+export interface StatementSamplesTable extends StatementMetricColumns {
+  snapshot_id: number;
+  series_id: number;
+}
+
+/** The sums of a series over a span (10 minutes or an hour) that is over. */
+export interface StatementRollupsTable extends StatementMetricColumns {
+  series_id: number;
+  span_ms: number;
+  /** Start of the span, aligned to UTC. */
+  ts: number;
+}
+
+/** Per server: whether pg_stat_statements can be read, and the last cumulative reading. */
+export interface StatementStateTable {
+  server_id: number;
+  checked_at: number;
+  available: number;
+  reason_code: string | null;
+  reason: string | null;
+  /** 10-minute spans before this are in statement_rollups; later ones only in statement_samples. */
+  tiles_rolled_up_to: number | null;
+  /** Hours before this are in statement_rollups. */
+  hours_rolled_up_to: number | null;
+  reading_ts: number | null;
+  reading: Buffer | null;
+}
+
+/** One session sample of one server; `sessions` counts every session seen (before any cap). */
+export interface ActivitySamplesTable {
+  id: Generated<number>;
+  server_id: number;
+  ts: number;
+  sessions: number;
+}
+
+/** What stays the same for a backend between samples. */
+export interface ActivityBackendsTable {
+  id: Generated<number>;
+  server_id: number;
+  pid: number;
+  /** Microseconds since the epoch, as PostgreSQL keeps it. */
+  backend_start_us: number;
+  application_name: string;
+  datname: string | null;
+  usename: string | null;
+  client_addr: string | null;
+  backend_type: string | null;
+  last_seen_at: number;
+}
+
+/** A query text (capped) with its query_id, once per server. */
+export interface ActivityQueriesTable {
+  id: Generated<number>;
+  server_id: number;
+  hash: string;
+  query_id: string | null;
+  query: string;
+  last_seen_at: number;
+}
+
+/** One session in one sample. */
+export interface ActivitySessionsTable {
+  sample_id: number;
+  backend_id: number;
+  state: string;
+  wait_event_type: string | null;
+  wait_event: string | null;
+  query_ref: number | null;
+  xact_start_us: number | null;
+  query_start_us: number | null;
+  /** Comma-separated pids this session waits for, or null. */
+  blocked_by: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   audit_log: AuditLogTable;
@@ -180,6 +311,16 @@ export interface Database {
   collector_state: CollectorStateTable;
   collector_tasks: CollectorTasksTable;
   check_results: CheckResultsTable;
+  statement_series: StatementSeriesTable;
+  statement_texts: StatementTextsTable;
+  statement_snapshots: StatementSnapshotsTable;
+  statement_samples: StatementSamplesTable;
+  statement_rollups: StatementRollupsTable;
+  statement_state: StatementStateTable;
+  activity_samples: ActivitySamplesTable;
+  activity_backends: ActivityBackendsTable;
+  activity_queries: ActivityQueriesTable;
+  activity_sessions: ActivitySessionsTable;
 }
 
 export type StoreDialect = 'sqlite' | 'postgres';

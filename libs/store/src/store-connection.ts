@@ -63,8 +63,11 @@ export function openStore(location: StoreLocation): OpenStore {
     keepAlive: true,
     types: { getTypeParser: storeTypeParser as pg.CustomTypesConfig['getTypeParser'] },
   });
-  // An idle client losing its connection must not crash the process; the next query reconnects.
+  // A client losing its connection must not crash the process, idle (the pool's 'error') or
+  // checked out between two queries (the client's own 'error', which nobody else listens to
+  // then): the query in flight fails, the pool drops the client on release, the next reconnects.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return {
     db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
     dialect: 'postgres',

@@ -9,6 +9,8 @@ import { serverNames } from './006-server-names.js';
 import { collectorTasks } from './007-collector-tasks.js';
 import { auditOutcome } from './010-audit-outcome.js';
 import { checkResults } from './011-check-results.js';
+import { statementHistory } from './008-statement-history.js';
+import { sessionHistory } from './009-session-history.js';
 
 /** Every migration, in order. Append only: a released migration never changes. */
 export class StoreMigrations implements MigrationProvider {
@@ -25,6 +27,8 @@ export class StoreMigrations implements MigrationProvider {
       '007-collector-tasks': collectorTasks(),
       '010-audit-outcome': auditOutcome(),
       '011-check-results': checkResults(),
+      '008-statement-history': statementHistory(this.dialect),
+      '009-session-history': sessionHistory(this.dialect),
     });
   }
 }
