@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AlertsModule } from '#alerts';
 import { ChecksModule } from '#checks';
 import { CollectorModule } from '#collector';
 import { AppCacheModule } from '#cache';
@@ -19,6 +20,7 @@ export class CollectorAppModule {
         StoreModule,
         CollectorModule,
         ChecksModule,
+        AlertsModule,
       ],
     };
   }

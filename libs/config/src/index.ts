@@ -7,6 +7,7 @@ export {
   parseTrustProxy,
 } from './app-config.js';
 export type {
+  AlertsSettings,
   ChecksSettings,
   CollectorSettings,
   PoolProfile,
@@ -20,7 +21,12 @@ export { AppConfigModule } from './config.module.js';
 export type { AppConfigModuleOptions } from './config.module.js';
 export { parseEncryptionKey } from './encryption-key.js';
 export type { EncryptionKey } from './encryption-key.js';
-export { envSchema, MIN_KEY_BYTES, SEED_DEFAULT_SECRET } from './env.schema.js';
+export {
+  envSchema,
+  MIN_KEY_BYTES,
+  parseDurationSeconds,
+  SEED_DEFAULT_SECRET,
+} from './env.schema.js';
 export { ensureDataDir } from './key-files.js';
 export type { Env } from './env.schema.js';
 export { PGMON_VERSION } from './version.js';

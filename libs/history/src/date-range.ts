@@ -35,6 +35,22 @@ export function parseQueryDate(
   return ms;
 }
 
+/**
+ * The period of `start_date` and `end_date`: the end defaults to now, the start to
+ * `defaultMs` before the end; 422 when the start is after the end.
+ */
+export function resolvePeriod(
+  startText: string | undefined,
+  endText: string | undefined,
+  defaultMs: number,
+  now = Date.now(),
+): { start: number; end: number } {
+  const end = parseQueryDate(endText, 'end_date') ?? now;
+  const start = parseQueryDate(startText, 'start_date') ?? end - defaultMs;
+  if (start > end) throw invalid('start_date', 'start_date must not be after end_date');
+  return { start, end };
+}
+
 /** The requested period (default: the last 7 days), checked against the retention. */
 export function resolveRange(
   startText: string | undefined,
@@ -42,9 +58,7 @@ export function resolveRange(
   retentionDays: number,
   now = Date.now(),
 ): DateRange {
-  const end = parseQueryDate(endText, 'end_date') ?? now;
-  const start = parseQueryDate(startText, 'start_date') ?? end - DEFAULT_RANGE_DAYS * 86_400_000;
-  if (start > end) throw invalid('start_date', 'start_date must not be after end_date');
+  const { start, end } = resolvePeriod(startText, endText, DEFAULT_RANGE_DAYS * 86_400_000, now);
   if (end - start > retentionDays * 86_400_000) {
     throw invalid(
       'start_date',

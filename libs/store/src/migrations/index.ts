@@ -9,6 +9,8 @@ import { serverNames } from './006-server-names.js';
 import { collectorTasks } from './007-collector-tasks.js';
 import { auditOutcome } from './010-audit-outcome.js';
 import { checkResults } from './011-check-results.js';
+import { alerts } from './012-alerts.js';
+import { notifications } from './013-notifications.js';
 
 /** Every migration, in order. Append only: a released migration never changes. */
 export class StoreMigrations implements MigrationProvider {
@@ -25,6 +27,8 @@ export class StoreMigrations implements MigrationProvider {
       '007-collector-tasks': collectorTasks(),
       '010-audit-outcome': auditOutcome(),
       '011-check-results': checkResults(),
+      '012-alerts': alerts(this.dialect),
+      '013-notifications': notifications(this.dialect),
     });
   }
 }
