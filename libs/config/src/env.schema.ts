@@ -55,7 +55,7 @@ const DURATION = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)?$/i;
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
 /** `4h`, `30m`, `90s`, `1d` or plain seconds (`3600`), as whole seconds; undefined if not one. */
-export function parseDurationSeconds(text: string): number | undefined {
+function parseDurationSeconds(text: string): number | undefined {
   const match = DURATION.exec(text.trim());
   if (!match) return undefined;
   const [, amount = '', unit = 's'] = match;
@@ -65,9 +65,12 @@ export function parseDurationSeconds(text: string): number | undefined {
 /** A duration in seconds (see parseDurationSeconds) between `min` and `max`. */
 function duration(defaultText: string, min: number, max: number) {
   return z.preprocess(
+    // Idempotent: the config module parses the parsed values once more.
     (value) =>
-      parseDurationSeconds(typeof value === 'string' && value !== '' ? value : defaultText) ??
-      value,
+      typeof value === 'number'
+        ? value
+        : (parseDurationSeconds(typeof value === 'string' && value !== '' ? value : defaultText) ??
+          value),
     z
       .number({ error: 'must be a duration like 4h, 30m, 90s or a number of seconds' })
       .min(min, `must be at least ${min} s`)

@@ -21,12 +21,7 @@ export { AppConfigModule } from './config.module.js';
 export type { AppConfigModuleOptions } from './config.module.js';
 export { parseEncryptionKey } from './encryption-key.js';
 export type { EncryptionKey } from './encryption-key.js';
-export {
-  envSchema,
-  MIN_KEY_BYTES,
-  parseDurationSeconds,
-  SEED_DEFAULT_SECRET,
-} from './env.schema.js';
+export { envSchema, MIN_KEY_BYTES, SEED_DEFAULT_SECRET } from './env.schema.js';
 export { ensureDataDir } from './key-files.js';
 export type { Env } from './env.schema.js';
 export { PGMON_VERSION } from './version.js';

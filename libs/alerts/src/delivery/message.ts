@@ -89,5 +89,10 @@ function slackText(notification: Notification): string {
       : notification.status === 'resolved'
         ? ':white_check_mark:'
         : ':information_source:';
-  return `${mark} *${headline(notification)}*\n${notification.alert.message}`;
+  return `${mark} *${escapeSlack(headline(notification))}*\n${escapeSlack(notification.alert.message)}`;
+}
+
+/** Slack reads <...> as links and mentions: &, < and > are escaped as its docs say. */
+function escapeSlack(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
