@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTargets } from '../test/support/targets.js';
+import { alertsBench } from './alerts.bench.js';
 import { checksBench } from './checks.bench.js';
 import { collectorBench } from './collector.bench.js';
 import { historyBench } from './history.bench.js';
@@ -26,10 +27,11 @@ const SECTIONS: Record<
   soak: soakBench,
   locks: locksBench,
   checks: checksBench,
+  alerts: alertsBench,
 };
 
 /** Sections run when none is named. */
-const DEFAULT_SECTIONS = ['status', 'hotpath', 'history', 'collector', 'locks', 'checks'];
+const DEFAULT_SECTIONS = ['status', 'hotpath', 'history', 'collector', 'locks', 'checks', 'alerts'];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

@@ -11,7 +11,12 @@ import { ChannelsRepository } from './channels/channels.repository.js';
 import { DeliveriesRepository, type NewDelivery } from './delivery/deliveries.repository.js';
 import { DeliveryWorker } from './delivery/delivery.worker.js';
 import type { AlertPayload } from './delivery/message.js';
-import { alertSteps, type AlertFields, type AlertStep } from './evaluate/alert-steps.js';
+import {
+  alertSteps,
+  type AlertFields,
+  type AlertStep,
+  type OpenAlert,
+} from './evaluate/alert-steps.js';
 import { conditionsOf } from './evaluate/conditions.js';
 import { AlertRulesService } from './rules/alert-rules.service.js';
 import { covers, SilencesRepository } from './silences/silences.repository.js';
@@ -42,29 +47,38 @@ export class AlertEvaluator implements ChecksListener, OnModuleInit {
 
   async checksStored(checks: StoredChecks): Promise<void> {
     const { server } = checks;
-    const [policies, open, silences] = await Promise.all([
-      this.rules.policiesFor(server.id),
-      this.alerts.openOf(server.id),
-      this.silences.active(Date.now(), server.id),
-    ]);
-    const context = {
-      readable: checks.readable,
-      applies: (check: string) => check !== 'disk_free' || hasSsh(server),
-    };
-    const steps = alertSteps(
-      open,
-      checks.results.map((result) => conditionsOf(result, policies[result.id], context)),
-      {
-        now: checks.checkedAt,
-        silenced: (check) => covers(silences, check),
-        repeatMs: this.config.alerts.repeatIntervalSeconds * 1000,
-      },
-    );
+    const open = await this.alerts.openOf(server.id);
+    // The common case, read once: every check ok and no alert open, so nothing changes.
+    if (open.length === 0 && checks.results.every((result) => result.status === 'ok')) return;
+    const steps = await this.steps(checks, open);
     if (steps.length === 0) return;
     const channels = steps.some((step) => step.notice) ? await this.channels.list() : [];
     let queued = false;
     for (const step of steps) queued = (await this.apply(server, step, channels)) || queued;
     if (queued) this.worker.wake();
+  }
+
+  /** The changes; silences are read only when something would be told. */
+  private async steps(checks: StoredChecks, open: OpenAlert[]): Promise<AlertStep[]> {
+    const { server } = checks;
+    const policies = await this.rules.policiesFor(server.id);
+    const context = {
+      readable: checks.readable,
+      applies: (check: string) => check !== 'disk_free' || hasSsh(server),
+    };
+    const conditions = checks.results.map((result) =>
+      conditionsOf(result, policies[result.id], context),
+    );
+    const plan = (silenced: (check: string) => boolean) =>
+      alertSteps(open, conditions, {
+        now: checks.checkedAt,
+        silenced,
+        repeatMs: this.config.alerts.repeatIntervalSeconds * 1000,
+      });
+    const unsilenced = plan(() => false);
+    if (!unsilenced.some((step) => step.notice)) return unsilenced;
+    const silences = await this.silences.active(Date.now(), server.id);
+    return silences.length === 0 ? unsilenced : plan((check) => covers(silences, check));
   }
 
   /** Writes one step and queues its notifications; true when some were queued. */

@@ -37,7 +37,7 @@ export class AlertRulesController {
     description:
       'warning and critical replace the check’s levels (defaults, then CHECK_THRESHOLDS) on every server; servers, when sent, replaces every per-server setting of the check. The levels change what GET /server/{name}/checks evaluates, from the next evaluation on.',
   })
-  @ApiParam({ name: 'check', enum: CHECK_IDS })
+  @ApiParam({ name: 'check', enum: CHECK_IDS, example: 'long_running_queries' })
   @ApiOkResponse({ type: AlertRuleView })
   @ApiNotFoundResponse({ description: 'No such check' })
   @ApiUnprocessableEntityResponse({

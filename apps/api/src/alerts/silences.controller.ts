@@ -32,8 +32,7 @@ export class SilencesController {
   })
   @ApiCreatedResponse({ type: SilenceView })
   @ApiUnprocessableEntityResponse({
-    description:
-      'until not in the future (or more than a year ahead), no comment, unknown server or check',
+    description: 'until not in the future, no comment, unknown server or check',
   })
   create(@Body() body: CreateSilenceDto, @AuditActor() actor: RequestActor): Promise<SilenceView> {
     return this.silences.create(body, actor);

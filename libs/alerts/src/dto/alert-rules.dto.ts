@@ -122,7 +122,6 @@ export class UpdateAlertRuleDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: { $ref: '#/components/schemas/ServerRuleView' },
-    example: { reports: { warning: 1800, critical: 7200, enabled: true } },
     description:
       'Per existing server name: warning, critical (number or null), enabled; replaces every per-server setting of the check ({} removes them)',
   })

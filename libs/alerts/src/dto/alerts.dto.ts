@@ -87,8 +87,7 @@ export class AlertHistoryQueryDto {
   end_date?: string;
 
   @ApiPropertyOptional({
-    example: 'pg1',
-    description: 'Only this server’s alerts (404 if there is no such server)',
+    description: 'Only this server’s alerts, by name (404 if there is no such server)',
   })
   @IsOptional()
   @IsString()

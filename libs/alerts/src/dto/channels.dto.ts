@@ -88,8 +88,7 @@ export class CreateChannelDto {
 
   @ApiPropertyOptional({
     type: [String],
-    example: ['oncall@example.com'],
-    description: `email: recipients (1-${MAX_RECIPIENTS}), sent through SMTP_URL`,
+    description: `email: recipients (1-${MAX_RECIPIENTS}, e.g. ["oncall@example.com"]), sent through SMTP_URL`,
   })
   @ValidateIf(isGiven)
   @IsArray({ message: 'to must be a list of email addresses' })

@@ -8,8 +8,7 @@ export const MAX_COMMENT_LENGTH = 1000;
 
 export class CreateSilenceDto {
   @ApiPropertyOptional({
-    example: 'pg1',
-    description: 'Only this server’s alerts (default: every server)',
+    description: 'Only this server’s alerts, by name (default: every server)',
   })
   @IsOmittable()
   @IsString()
@@ -26,8 +25,8 @@ export class CreateSilenceDto {
   check?: string;
 
   @ApiProperty({
-    example: '2030-01-01T06:00:00Z',
-    description: 'When the silence ends: ISO 8601, in the future, at most a year ahead',
+    example: '2099-01-01T06:00:00Z',
+    description: 'When the silence ends: ISO 8601, in the future',
   })
   @IsString({ message: 'until must be an ISO 8601 date-time' })
   @MaxLength(40)

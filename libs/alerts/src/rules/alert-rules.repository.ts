@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
 import { isCheckId, type CheckId } from '#checks';
 import { StoreService } from '#store';
 import {
@@ -28,20 +29,25 @@ export class AlertRulesRepository {
     return rules;
   }
 
-  /** The rules for every server and the server's own. */
+  /** The rules for every server and the server's own, in one query. */
   async forServer(serverId: number): Promise<ServerRules> {
-    const [everywhere, rows] = await Promise.all([
-      this.everywhere(),
-      this.store.db
-        .selectFrom('alert_rule_servers')
-        .select(['check_id', 'settings'])
-        .where('server_id', '=', serverId)
-        .execute(),
-    ]);
-    const own: ServerRules['own'] = {};
-    for (const row of rows)
-      if (isCheckId(row.check_id)) own[row.check_id] = parseSettings(row.settings);
-    return { everywhere, own };
+    const rows = await this.store.db
+      .selectFrom('alert_rules')
+      .select(['check_id', 'settings', sql<number | null>`null`.as('server_id')])
+      .unionAll(
+        this.store.db
+          .selectFrom('alert_rule_servers')
+          .select(['check_id', 'settings', 'server_id'])
+          .where('server_id', '=', serverId),
+      )
+      .execute();
+    const rules: ServerRules = { everywhere: {}, own: {} };
+    for (const row of rows) {
+      if (!isCheckId(row.check_id)) continue;
+      const side = row.server_id === null ? rules.everywhere : rules.own;
+      side[row.check_id] = parseSettings(row.settings);
+    }
+    return rules;
   }
 
   async perServer(): Promise<NamedServerSettings[]> {

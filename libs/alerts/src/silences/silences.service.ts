@@ -7,9 +7,6 @@ import type { CreateSilenceDto, SilenceView } from '../dto/silences.dto.js';
 import { invalidField } from '../invalid-field.js';
 import { SilencesRepository, type SilenceRecord } from './silences.repository.js';
 
-/** A silence ends at most this far ahead. */
-const MAX_SILENCE_MS = 366 * 86_400_000;
-
 /** Silences: alerts they cover still show (marked silenced) and send nothing. */
 @Injectable()
 export class SilencesService {
@@ -27,8 +24,6 @@ export class SilencesService {
     const now = Date.now();
     const until = parseQueryDate(input.until, 'until', 'body') ?? now;
     if (until <= now) throw invalidField('until', 'until must be in the future');
-    if (until - now > MAX_SILENCE_MS)
-      throw invalidField('until', 'until must be at most a year ahead');
     const server =
       input.server === undefined
         ? null
