@@ -49,6 +49,7 @@ export function toRowChanges(
     input.url && input.url !== (storedUrl && displayUrl(storedUrl)) ? input.url : undefined;
   const secret = input.secret === null ? null : nonEmpty(input.secret);
   return {
+    ...resealStale(current, cipher),
     ...(newUrl !== undefined && { url: cipher.seal(newUrl, SEALED_URL) }),
     ...(secret !== undefined && {
       secret: secret === null ? null : cipher.seal(secret, SEALED_SECRET),
@@ -57,6 +58,23 @@ export function toRowChanges(
     ...(input.to && { recipients: JSON.stringify(input.to) }),
     ...(input.min_severity !== undefined && { min_severity: input.min_severity }),
     ...(input.send_resolved !== undefined && { send_resolved: input.send_resolved ? 1 : 0 }),
+  };
+}
+
+/**
+ * Kept secrets sealed with an older key (now in ENCRYPTION_KEY_PREVIOUS) are sealed again with
+ * the current one, so saving a channel completes a key rotation for it.
+ */
+function resealStale(current: ChannelRecord, cipher: SecretCipher): ChannelRowChanges {
+  const stale = (sealed: string | null): sealed is string =>
+    sealed !== null && cipher.isStale(sealed);
+  return {
+    ...(stale(current.sealedUrl) && {
+      url: cipher.seal(cipher.open(current.sealedUrl, SEALED_URL), SEALED_URL),
+    }),
+    ...(stale(current.sealedSecret) && {
+      secret: cipher.seal(cipher.open(current.sealedSecret, SEALED_SECRET), SEALED_SECRET),
+    }),
   };
 }
 

@@ -99,13 +99,20 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     );
     for (const claim of claims) {
       this.perChannel.set(claim.channelId, (this.perChannel.get(claim.channelId) ?? 0) + 1);
-      const sending = this.deliver(claim).finally(() => {
-        this.inFlight.delete(sending);
-        const left = (this.perChannel.get(claim.channelId) ?? 1) - 1;
-        if (left > 0) this.perChannel.set(claim.channelId, left);
-        else this.perChannel.delete(claim.channelId);
-        this.wake();
-      });
+      const sending = this.deliver(claim)
+        // The store failed: the lease runs out and a collector tries again.
+        .catch((error: unknown) =>
+          this.logger.error(
+            `Notification ${claim.id}: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+        )
+        .finally(() => {
+          this.inFlight.delete(sending);
+          const left = (this.perChannel.get(claim.channelId) ?? 1) - 1;
+          if (left > 0) this.perChannel.set(claim.channelId, left);
+          else this.perChannel.delete(claim.channelId);
+          this.wake();
+        });
       this.inFlight.add(sending);
     }
   }
