@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTargets } from '../test/support/targets.js';
+import { alertsBench } from './alerts.bench.js';
 import { checksBench } from './checks.bench.js';
 import { collectorBench } from './collector.bench.js';
 import { historyBench } from './history.bench.js';
@@ -28,10 +29,20 @@ const SECTIONS: Record<
   locks: locksBench,
   checks: checksBench,
   insight: insightBench,
+  alerts: alertsBench,
 };
 
 /** Sections run when none is named. */
-const DEFAULT_SECTIONS = ['status', 'hotpath', 'history', 'collector', 'locks', 'checks', 'insight'];
+const DEFAULT_SECTIONS = [
+  'status',
+  'hotpath',
+  'history',
+  'collector',
+  'locks',
+  'checks',
+  'insight',
+  'alerts',
+];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

@@ -41,6 +41,20 @@ const ACCESS: Record<string, Access> = {
   'GET /server/{server_name}/queries/{queryid}': 'viewer',
   'GET /server/{server_name}/activity/history': 'viewer',
   'GET /server/{server_name}/activity/at': 'viewer',
+  'GET /alerts': 'viewer',
+  'GET /alerts/history': 'viewer',
+  'GET /alert-rules': 'viewer',
+  'PUT /alert-rules/{check}': 'admin',
+  'GET /silences': 'operator',
+  'POST /silences': 'operator',
+  'DELETE /silences/{id}': 'operator',
+  'GET /notification-channels': 'admin',
+  'POST /notification-channels': 'admin',
+  'GET /notification-channels/{name}': 'admin',
+  'PUT /notification-channels/{name}': 'admin',
+  'DELETE /notification-channels/{name}': 'admin',
+  'POST /notification-channels/{name}/test': 'admin',
+  'GET /notification-channels/{name}/deliveries': 'admin',
   // @Public() at the global guard, but MetricsAuthGuard wants METRICS_TOKEN or a user token.
   'GET /metrics': 'viewer',
 };
@@ -59,6 +73,9 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'
 const PATH_SAMPLES: Record<string, string> = {
   login: 'route-probe-nobody',
   server_name: 'route-probe-nobody',
+  name: 'route-probe-nobody',
+  check: 'route-probe-nobody',
+  id: '999999',
 };
 
 interface Operation {

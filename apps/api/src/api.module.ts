@@ -8,6 +8,7 @@ import { HttpPipelineModule } from '#http';
 import { MetricsModule } from '#metrics';
 import { StoreModule } from '#store';
 import { ActivityRoutesModule } from './activity/activity-routes.module.js';
+import { AlertsRoutesModule } from './alerts/alerts-routes.module.js';
 import { ApiAliases } from './api-aliases.js';
 import { AuditRoutesModule } from './audit/audit-routes.module.js';
 import { AuthRoutesModule } from './auth/auth-routes.module.js';
@@ -48,6 +49,7 @@ export class ApiModule {
         HistoryRoutesModule,
         SessionsRoutesModule,
         ChecksRoutesModule,
+        AlertsRoutesModule,
         AuditRoutesModule,
         QueriesRoutesModule,
         SessionHistoryRoutesModule,

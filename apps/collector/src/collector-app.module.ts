@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AlertsModule } from '#alerts';
 import { ChecksModule } from '#checks';
 import { CollectorModule } from '#collector';
 import { AppCacheModule } from '#cache';
@@ -21,6 +22,7 @@ export class CollectorAppModule {
         CollectorModule,
         ChecksModule,
         InsightModule,
+        AlertsModule,
       ],
     };
   }

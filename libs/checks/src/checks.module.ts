@@ -4,6 +4,7 @@ import { ServersModule } from '#servers';
 import { StatsModule } from '#stats';
 import { StoreModule } from '#store';
 import { TargetQueryModule } from '#target-query';
+import { CheckResultsFeed } from './check-results.feed.js';
 import { CheckResultsRepository } from './check-results.repository.js';
 import { CheckThresholds } from './check-thresholds.js';
 import { ChecksEvaluator } from './checks-evaluator.js';
@@ -25,9 +26,10 @@ import { ServerReader } from './reading/server-reader.js';
     DatabaseVisitor,
     ChecksEvaluator,
     CheckResultsRepository,
+    CheckResultsFeed,
     ChecksService,
     ChecksTask,
   ],
-  exports: [ChecksService, CheckThresholds],
+  exports: [ChecksService, CheckThresholds, CheckResultsFeed],
 })
 export class ChecksModule {}

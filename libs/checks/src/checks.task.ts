@@ -3,6 +3,7 @@ import { TaskScheduler, type ServerTask } from '#collector';
 import { AppConfig } from '#config';
 import type { ServerRecord } from '#servers';
 import { TargetFailedError } from '#target-query';
+import { CheckResultsFeed } from './check-results.feed.js';
 import { CheckResultsRepository } from './check-results.repository.js';
 import { ChecksEvaluator } from './checks-evaluator.js';
 
@@ -15,6 +16,7 @@ export class ChecksTask implements ServerTask, OnModuleInit {
     private readonly scheduler: TaskScheduler,
     private readonly evaluator: ChecksEvaluator,
     private readonly repository: CheckResultsRepository,
+    private readonly feed: CheckResultsFeed,
     private readonly config: AppConfig,
   ) {}
 
@@ -27,12 +29,19 @@ export class ChecksTask implements ServerTask, OnModuleInit {
   }
 
   /**
-   * Stores the evaluation even when the server could not be read (server_reachable says so),
-   * then reports that failure to the scheduler so the collector's status shows it too.
+   * Stores the evaluation even when the server could not be read (server_reachable says so)
+   * and hands it to the listeners (alerts), then reports that failure to the scheduler so the
+   * collector's status shows it too.
    */
   async run(server: ServerRecord): Promise<void> {
     const evaluation = await this.evaluator.evaluate(server);
     await this.repository.save(server.id, evaluation.checkedAt, evaluation.results);
+    await this.feed.publish({
+      server,
+      checkedAt: evaluation.checkedAt,
+      results: evaluation.results,
+      readable: evaluation.failure === null,
+    });
     if (evaluation.failure) throw new TargetFailedError(evaluation.failure);
   }
 }

@@ -72,6 +72,17 @@ export interface ChecksSettings {
   thresholds: ThresholdOverride[];
 }
 
+/** Alert notifications: mail, reminders, and how long one send may take. */
+export interface AlertsSettings {
+  /** smtp:// or smtps:// URL for email channels (SMTP_URL); undefined: email cannot be sent. */
+  smtpUrl: string | undefined;
+  smtpFrom: string;
+  /** Re-send a still-firing alert after this many seconds; 0: never. */
+  repeatIntervalSeconds: number;
+  /** Longest one webhook call or one email may take. */
+  sendTimeoutMs: number;
+}
+
 export type StoreLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
 /**
@@ -112,6 +123,7 @@ export class AppConfig {
     readonly checks: ChecksSettings,
     /** Whether operators may cancel or terminate sessions at all (ACTIONS_ENABLED). */
     readonly actions: { enabled: boolean },
+    readonly alerts: AlertsSettings,
     /** Key files written on this boot (so the operator can be told once). */
     readonly generatedKeyFiles: string[],
   ) {}
@@ -169,6 +181,12 @@ export function buildAppConfig(env: Env): AppConfig {
       thresholds: parseCheckThresholds(env.CHECK_THRESHOLDS),
     },
     { enabled: isTrue(env.ACTIONS_ENABLED) },
+    {
+      smtpUrl: env.SMTP_URL,
+      smtpFrom: env.SMTP_FROM,
+      repeatIntervalSeconds: env.REPEAT_INTERVAL,
+      sendTimeoutMs: env.NOTIFICATION_TIMEOUT_MS,
+    },
     generated,
   );
 }

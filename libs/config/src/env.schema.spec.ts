@@ -61,6 +61,11 @@ describe('envSchema', () => {
     [{ ACTIVITY_SAMPLE_INTERVAL: '0' }, 'ACTIVITY_SAMPLE_INTERVAL', /at least 1/],
     [{ STATEMENTS_TOP: '0' }, 'STATEMENTS_TOP', /at least 1/],
     [{ ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD', /at least 8/],
+    [{ REPEAT_INTERVAL: 'soon' }, 'REPEAT_INTERVAL', /duration like 4h/],
+    [{ REPEAT_INTERVAL: '-5m' }, 'REPEAT_INTERVAL', /duration like 4h/],
+    [{ REPEAT_INTERVAL: '31d' }, 'REPEAT_INTERVAL', /at most 2592000 s/],
+    [{ SMTP_URL: 'http://mail.example.com' }, 'SMTP_URL', /smtp:\/\/ or smtps:\/\//],
+    [{ SMTP_URL: 'smtp://' }, 'SMTP_URL', /with a host/],
   ];
   for (const [env, variable, message] of refused) {
     const [value] = Object.values(env);
@@ -113,5 +118,21 @@ describe('envSchema', () => {
     for (const url of ['postgres://u:p@db/pgmon', 'postgresql://db:5432/pgmon']) {
       assert.equal(parsed({ DATABASE_URL: url }).DATABASE_URL, url);
     }
+  });
+
+  it('returns REPEAT_INTERVAL in seconds from 4h, 30m, 90s or plain seconds (default 4h)', () => {
+    assert.equal(parsed({}).REPEAT_INTERVAL, 4 * 3600);
+    assert.equal(parsed({ REPEAT_INTERVAL: '30m' }).REPEAT_INTERVAL, 1800);
+    assert.equal(parsed({ REPEAT_INTERVAL: '90s' }).REPEAT_INTERVAL, 90);
+    assert.equal(parsed({ REPEAT_INTERVAL: '3600' }).REPEAT_INTERVAL, 3600);
+    assert.equal(parsed({ REPEAT_INTERVAL: '1.5H' }).REPEAT_INTERVAL, 5400);
+    assert.equal(parsed({ REPEAT_INTERVAL: '0' }).REPEAT_INTERVAL, 0);
+  });
+
+  it('returns the same values when the parsed environment is parsed again', () => {
+    const once = parsed({ REPEAT_INTERVAL: '3s', SMTP_URL: 'smtps://u:p@mail.example.com:465' });
+    const twice = envSchema.parse(once);
+    assert.equal(twice.REPEAT_INTERVAL, 3);
+    assert.equal(twice.SMTP_URL, 'smtps://u:p@mail.example.com:465');
   });
 });

@@ -51,6 +51,33 @@ function flag(defaultValue: 'true' | 'false') {
   );
 }
 
+const DURATION = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)?$/i;
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** `4h`, `30m`, `90s`, `1d` or plain seconds (`3600`), as whole seconds; undefined if not one. */
+function parseDurationSeconds(text: string): number | undefined {
+  const match = DURATION.exec(text.trim());
+  if (!match) return undefined;
+  const [, amount = '', unit = 's'] = match;
+  return Math.round(Number(amount) * (UNIT_SECONDS[unit.toLowerCase()] ?? 1));
+}
+
+/** A duration in seconds (see parseDurationSeconds) between `min` and `max`. */
+function duration(defaultText: string, min: number, max: number) {
+  return z.preprocess(
+    // Idempotent: the config module parses the parsed values once more.
+    (value) =>
+      typeof value === 'number'
+        ? value
+        : (parseDurationSeconds(typeof value === 'string' && value !== '' ? value : defaultText) ??
+          value),
+    z
+      .number({ error: 'must be a duration like 4h, 30m, 90s or a number of seconds' })
+      .min(min, `must be at least ${min} s`)
+      .max(max, `must be at most ${max} s`),
+  );
+}
+
 /** What a flag() value means. */
 export function isTrue(value: string): boolean {
   return ['true', '1', 'yes'].includes(value);
@@ -124,6 +151,18 @@ export const envSchema = z.object({
   CHECKS_INTERVAL: integer(60, 1, 86400),
   CHECK_THRESHOLDS: optionalText,
   ACTIONS_ENABLED: flag('true'),
+  SMTP_URL: optionalText.refine((value) => value === undefined || isSmtpUrl(value), {
+    error: 'must be an smtp:// or smtps:// URL with a host (smtp://user:pass@host:587)',
+  }),
+  SMTP_FROM: optionalText.default('pgmon@localhost'),
+  REPEAT_INTERVAL: duration('4h', 0, 30 * 86400),
+  NOTIFICATION_TIMEOUT_MS: integer(10000, 100, 120000),
 });
+
+function isSmtpUrl(text: string): boolean {
+  if (!URL.canParse(text)) return false;
+  const url = new URL(text);
+  return (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== '';
+}
 
 export type Env = z.infer<typeof envSchema>;

@@ -7,6 +7,7 @@ export {
   parseTrustProxy,
 } from './app-config.js';
 export type {
+  AlertsSettings,
   ChecksSettings,
   CollectorSettings,
   InsightSettings,

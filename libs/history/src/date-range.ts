@@ -44,6 +44,22 @@ export function parseQueryDate(
 }
 
 /**
+ * The period of `start_date` and `end_date`: the end defaults to now, the start to
+ * `defaultMs` before the end; 422 when the start is after the end.
+ */
+export function resolvePeriod(
+  startText: string | undefined,
+  endText: string | undefined,
+  defaultMs: number,
+  now = Date.now(),
+): { start: number; end: number } {
+  const end = parseQueryDate(endText, 'end_date') ?? now;
+  const start = parseQueryDate(startText, 'start_date') ?? end - defaultMs;
+  if (start > end) throw invalid('start_date', 'start_date must not be after end_date');
+  return { start, end };
+}
+
+/**
  * The requested period, checked against the retention. A number is the history routes'
  * retention (HISTORY_RETENTION_DAYS, default period 7 days); other features pass their limits.
  */
@@ -61,9 +77,7 @@ export function resolveRange(
           defaultDays: DEFAULT_RANGE_DAYS,
         }
       : retention;
-  const end = parseQueryDate(endText, 'end_date') ?? now;
-  const start = parseQueryDate(startText, 'start_date') ?? end - limits.defaultDays * 86_400_000;
-  if (start > end) throw invalid('start_date', 'start_date must not be after end_date');
+  const { start, end } = resolvePeriod(startText, endText, limits.defaultDays * 86_400_000, now);
   if (end - start > limits.retentionDays * 86_400_000) {
     throw invalid(
       'start_date',

@@ -1,6 +1,7 @@
 export { AuditLogService } from './audit-log.service.js';
 export type { AuditEntry, AuditFilter, AuditRecord } from './audit-log.service.js';
 export type {
+  AlertsTable,
   CheckResultsTable,
   ActivityBackendsTable,
   ActivitySessionsTable,

@@ -300,6 +300,101 @@ export interface ActivitySessionsTable {
   blocked_by: string | null;
 }
 
+/** An alert rule's stored settings for every server (JSON: only what an admin set). */
+export interface AlertRulesTable {
+  check_id: string;
+  settings: string;
+  updated_at: number;
+  updated_by: string | null;
+}
+
+/** An alert rule's stored settings for one server (JSON: only what an admin set). */
+export interface AlertRuleServersTable {
+  check_id: string;
+  server_id: number;
+  settings: string;
+}
+
+/** An alert of one (server, check, object): pending, firing, then resolved (the history). */
+export interface AlertsTable {
+  id: Generated<number>;
+  server_id: number;
+  check_id: string;
+  /** What the alert concerns (`database=app, table=public.t`); '' for the check as a whole. */
+  object_key: string;
+  state: 'pending' | 'firing' | 'resolved';
+  /** `level`: a warning or critical value; `unknown`: the check could not be read. */
+  cause: 'level' | 'unknown';
+  severity: 'warning' | 'critical';
+  since: number;
+  fired_at: number | null;
+  resolved_at: number | null;
+  value: number | null;
+  message: string;
+  /** When channels were last given this alert as firing, and at what grade (null: not yet). */
+  notified_at: number | null;
+  notified_grade: number | null;
+  updated_at: number;
+}
+
+export interface SilencesTable {
+  id: Generated<number>;
+  server_id: number | null;
+  check_id: string | null;
+  until: number;
+  comment: string;
+  created_by: string;
+  created_at: number;
+}
+
+/** A notification channel. `url` and `secret` hold SecretCipher-sealed text. */
+export interface NotificationChannelsTable {
+  id: Generated<number>;
+  name: string;
+  type: string;
+  url: string | null;
+  secret: string | null;
+  format: string | null;
+  /** JSON list of email addresses. */
+  recipients: string | null;
+  min_severity: string;
+  send_resolved: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One notification to one channel: the outbox while pending, then the delivery log. */
+export interface NotificationDeliveriesTable {
+  id: Generated<number>;
+  channel_id: number;
+  alert_id: number | null;
+  event: string;
+  /** JSON: the alert as it was when the event happened. */
+  payload: string;
+  state: 'pending' | 'sent' | 'failed';
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  /** Set while a collector sends it (a lease: another takes over after it). */
+  lease_until: number | null;
+  claimed_by: string | null;
+  created_at: number;
+  finished_at: number | null;
+  last_error: string | null;
+}
+
+/** One attempt to deliver a notification, and what the receiver answered. */
+export interface NotificationAttemptsTable {
+  id: Generated<number>;
+  delivery_id: number;
+  at: number;
+  duration_ms: number;
+  ok: number;
+  status_code: number | null;
+  response: string | null;
+  error: string | null;
+  claimed_by: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   audit_log: AuditLogTable;
@@ -321,6 +416,13 @@ export interface Database {
   activity_backends: ActivityBackendsTable;
   activity_queries: ActivityQueriesTable;
   activity_sessions: ActivitySessionsTable;
+  alert_rules: AlertRulesTable;
+  alert_rule_servers: AlertRuleServersTable;
+  alerts: AlertsTable;
+  silences: SilencesTable;
+  notification_channels: NotificationChannelsTable;
+  notification_deliveries: NotificationDeliveriesTable;
+  notification_attempts: NotificationAttemptsTable;
 }
 
 export type StoreDialect = 'sqlite' | 'postgres';

@@ -1,4 +1,4 @@
-import { Controller, Get, Query, UnprocessableEntityException } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -6,7 +6,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { ApiAuth, Roles } from '#auth';
-import { parseQueryDate } from '#history';
+import { resolvePeriod } from '#history';
 import { AuditLogService, type AuditRecord } from '#store';
 import { AuditEntryView, AuditQueryDto } from './audit.dto.js';
 
@@ -27,19 +27,7 @@ export class AuditController {
   @ApiOkResponse({ type: [AuditEntryView] })
   @ApiUnprocessableEntityResponse({ description: 'Bad date, start_date after end_date, bad limit' })
   async list(@Query() query: AuditQueryDto): Promise<AuditEntryView[]> {
-    const end = parseQueryDate(query.end_date, 'end_date') ?? Date.now();
-    const start = parseQueryDate(query.start_date, 'start_date') ?? end - DAY_MS;
-    if (start > end) {
-      throw new UnprocessableEntityException({
-        detail: [
-          {
-            loc: ['query', 'start_date'],
-            msg: 'start_date must not be after end_date',
-            type: 'value_error',
-          },
-        ],
-      });
-    }
+    const { start, end } = resolvePeriod(query.start_date, query.end_date, DAY_MS);
     const records = await this.audit.search({
       start,
       end,

@@ -11,6 +11,8 @@ import { auditOutcome } from './010-audit-outcome.js';
 import { checkResults } from './011-check-results.js';
 import { statementHistory } from './008-statement-history.js';
 import { sessionHistory } from './009-session-history.js';
+import { alerts } from './012-alerts.js';
+import { notifications } from './013-notifications.js';
 
 /** Every migration, in order. Append only: a released migration never changes. */
 export class StoreMigrations implements MigrationProvider {
@@ -29,6 +31,8 @@ export class StoreMigrations implements MigrationProvider {
       '011-check-results': checkResults(),
       '008-statement-history': statementHistory(this.dialect),
       '009-session-history': sessionHistory(this.dialect),
+      '012-alerts': alerts(this.dialect),
+      '013-notifications': notifications(this.dialect),
     });
   }
 }
