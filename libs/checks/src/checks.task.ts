@@ -1,12 +1,12 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { TaskScheduler, type ServerTask } from '#collector';
-import { AppConfig } from '#config';
 import type { ServerRecord } from '#servers';
+import { SettingsService } from '#settings';
 import { TargetFailedError } from '#target-query';
 import { CheckResultsRepository } from './check-results.repository.js';
 import { ChecksEvaluator } from './checks-evaluator.js';
 
-/** The collector's `checks` task: every CHECKS_INTERVAL seconds, evaluate and store. */
+/** The collector's `checks` task: every checks_interval seconds (CHECKS_INTERVAL), evaluate and store. */
 @Injectable()
 export class ChecksTask implements ServerTask, OnModuleInit {
   readonly name = 'checks';
@@ -15,7 +15,7 @@ export class ChecksTask implements ServerTask, OnModuleInit {
     private readonly scheduler: TaskScheduler,
     private readonly evaluator: ChecksEvaluator,
     private readonly repository: CheckResultsRepository,
-    private readonly config: AppConfig,
+    private readonly settings: SettingsService,
   ) {}
 
   onModuleInit(): void {
@@ -23,7 +23,7 @@ export class ChecksTask implements ServerTask, OnModuleInit {
   }
 
   intervalMs(): number {
-    return this.config.checks.intervalSeconds * 1000;
+    return this.settings.milliseconds('checks_interval');
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ServersModule } from '#servers';
+import { SettingsModule } from '#settings';
 import { StatsModule } from '#stats';
 import { StoreModule } from '#store';
 import { TargetQueryModule } from '#target-query';
@@ -19,7 +20,7 @@ import { TaskMetrics } from './tasks/task.metrics.js';
  * separate apps/collector process forces it on); its status is readable either way.
  */
 @Module({
-  imports: [StoreModule, ServersModule, StatsModule, TargetQueryModule],
+  imports: [StoreModule, ServersModule, StatsModule, TargetQueryModule, SettingsModule],
   providers: [
     CollectorRepository,
     ServerSampler,

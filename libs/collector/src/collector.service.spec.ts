@@ -8,6 +8,7 @@ import { after, afterEach, before, beforeEach, describe, it, mock } from 'node:t
 import { ConsoleLogger, Logger, type LoggerService } from '@nestjs/common';
 import { AppConfig, buildAppConfig, envSchema } from '#config';
 import type { ServerRecord, ServersService } from '#servers';
+import type { SettingKey, SettingsService } from '#settings';
 import type { StoreService } from '#store';
 import { Registry } from 'prom-client';
 import { CollectorMetrics } from './collector.metrics.js';
@@ -22,6 +23,16 @@ import type { SampleResult, ServerSampler } from './server-sampler.js';
 
 interface State {
   last_error_code: string | null;
+}
+
+/** The settings as the environment gives them (no admin changed any). */
+function settingsOf(config: AppConfig): SettingsService {
+  const seconds: Partial<Record<SettingKey, number>> = {
+    collect_interval: config.collector.intervalSeconds,
+    size_update_interval: config.collector.sizeIntervalSeconds,
+  };
+  const value = (key: SettingKey): number => seconds[key] ?? 0;
+  return { value, milliseconds: (key: SettingKey) => value(key) * 1000 } as SettingsService;
 }
 
 class FakeRepository {
@@ -158,6 +169,7 @@ describe(CollectorService.name, () => {
       servers as unknown as ServersService,
       config,
       metrics,
+      settingsOf(config),
     );
   });
   afterEach(async () => {
@@ -319,6 +331,7 @@ describe(CollectorService.name, () => {
         { findById: () => Promise.resolve(undefined) } as unknown as ServersService,
         config,
         metrics,
+        settingsOf(config),
       );
       assert.notEqual(other.instanceId, service.instanceId);
       assert.match(service.instanceId, new RegExp(`:${process.pid}:[0-9a-f]{8}$`));
@@ -336,6 +349,7 @@ describe(CollectorService.name, () => {
           { findById: () => Promise.resolve(undefined) } as unknown as ServersService,
           config,
           metrics,
+          settingsOf(config),
         );
         assert.ok(
           onPod.instanceId.length <= 64,

@@ -1,5 +1,11 @@
-export { AuditLogService } from './audit-log.service.js';
-export type { AuditEntry, AuditFilter, AuditRecord } from './audit-log.service.js';
+export { AuditLogService, containsPattern } from './audit-log.service.js';
+export type {
+  AuditCount,
+  AuditEntry,
+  AuditFilter,
+  AuditPageFilter,
+  AuditRecord,
+} from './audit-log.service.js';
 export type {
   CheckResultsTable,
   CollectorStateTable,
@@ -9,9 +15,13 @@ export type {
   DbHourlyTable,
   DbSamplesTable,
   MonitoredDatabasesTable,
+  RefreshTokensTable,
   ServerDiskSamplesTable,
   ServersTable,
+  SettingsTable,
+  SshKeysTable,
   StoreDialect,
+  SystemEventsTable,
   UsersTable,
 } from './schema.js';
 export { StoreHealthIndicator } from './store.health.js';

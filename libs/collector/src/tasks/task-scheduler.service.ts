@@ -26,6 +26,8 @@ export class TaskScheduler implements OnApplicationBootstrap, OnApplicationShutd
   private readonly logger = new Logger('Collector');
   private readonly tasks = new Map<string, ServerTask>();
   private readonly running = new Map<string, Set<Promise<void>>>();
+  /** Each task's interval at its previous claim, to notice it shrink. */
+  private readonly lastIntervals = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
   private stopped = false;
@@ -97,6 +99,11 @@ export class TaskScheduler implements OnApplicationBootstrap, OnApplicationShutd
     const free = (task.concurrency ?? DEFAULT_CONCURRENCY) - runs.size;
     if (free <= 0) return;
     const intervalMs = task.intervalMs();
+    // A shorter interval (a changed setting) applies now, not after the slots of the longer one.
+    const last = this.lastIntervals.get(task.name);
+    if (last !== undefined && intervalMs < last)
+      await this.repository.pullNextDueWithin(task.name, intervalMs);
+    this.lastIntervals.set(task.name, intervalMs);
     await this.repository.scheduleNewServers(task.name, intervalMs);
     const leaseMs = Math.max(MIN_LEASE_MS, 2 * intervalMs);
     const claims = await this.repository.claimDue(

@@ -9,6 +9,9 @@ import { serverNames } from './006-server-names.js';
 import { collectorTasks } from './007-collector-tasks.js';
 import { auditOutcome } from './010-audit-outcome.js';
 import { checkResults } from './011-check-results.js';
+import { upstreamAuth } from './014-upstream-auth.js';
+import { sshKeys } from './015-ssh-keys.js';
+import { settingsAndSystemEvents } from './016-settings-and-system-events.js';
 
 /** Every migration, in order. Append only: a released migration never changes. */
 export class StoreMigrations implements MigrationProvider {
@@ -25,6 +28,9 @@ export class StoreMigrations implements MigrationProvider {
       '007-collector-tasks': collectorTasks(),
       '010-audit-outcome': auditOutcome(),
       '011-check-results': checkResults(),
+      '014-upstream-auth': upstreamAuth(),
+      '015-ssh-keys': sshKeys(),
+      '016-settings-and-system-events': settingsAndSystemEvents(this.dialect),
     });
   }
 }
