@@ -10,6 +10,7 @@ import { AppConfig, buildAppConfig, envSchema } from '#config';
 import type { ServerRecord, ServersService } from '#servers';
 import type { SettingKey, SettingsService } from '#settings';
 import type { StoreService } from '#store';
+import type { NewSystemEvent, SystemEventsService } from '#system-events';
 import { Registry } from 'prom-client';
 import { CollectorMetrics } from './collector.metrics.js';
 import type { Claim, CollectorRepository } from './collector.repository.js';
@@ -93,6 +94,15 @@ class FakeSampler {
   }
 }
 
+/** Keeps the events the collector records (GET /api/logs). */
+class RecordingEvents {
+  readonly events: NewSystemEvent[] = [];
+  record(event: NewSystemEvent): Promise<void> {
+    this.events.push(event);
+    return Promise.resolve();
+  }
+}
+
 class RecordingLogger implements LoggerService {
   readonly lines: { level: string; message: string }[] = [];
   log(message: unknown): void {
@@ -133,6 +143,7 @@ describe(CollectorService.name, () => {
   let logger: RecordingLogger;
   let service: CollectorService;
   let metrics: CollectorMetrics;
+  let events: RecordingEvents;
   const known = new Map<number, ServerRecord>([
     [1, server(1, 'alpha')],
     [2, server(2, 'beta')],
@@ -160,6 +171,7 @@ describe(CollectorService.name, () => {
     repository = new FakeRepository();
     sampler = new FakeSampler();
     logger = new RecordingLogger();
+    events = new RecordingEvents();
     Logger.overrideLogger(logger);
     const servers = { findById: (id: number) => Promise.resolve(known.get(id)) };
     metrics = new CollectorMetrics(new Registry(), {} as StoreService);
@@ -170,6 +182,7 @@ describe(CollectorService.name, () => {
       config,
       metrics,
       settingsOf(config),
+      events as unknown as SystemEventsService,
     );
   });
   afterEach(async () => {
@@ -244,6 +257,20 @@ describe(CollectorService.name, () => {
       assert.equal(logger.count('warn', /^alpha: sampling failed: no answer within 2000 ms/), 1);
       assert.equal(logger.count('warn', /sampling failed/), 3);
       assert.equal(logger.count('log', /^alpha: sampling works again$/), 1);
+    });
+
+    it('records each failure transition and the recovery as an event (GET /api/logs)', async () => {
+      const refused = () => Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
+      sampler.outcomes = [refused(), refused(), { databases: 1 }, { databases: 1 }];
+      for (let round = 0; round < 4; round++) await service.collectNow(1);
+      assert.deepEqual(
+        events.events.map(({ level, source, message }) => [level, source, message.split(':')[1]]),
+        [
+          ['error', 'collector_stats', ' sampling failed'],
+          ['info', 'collector_stats', ' sampling works again'],
+        ],
+      );
+      assert.equal(events.events[0]?.details, 'connection_refused');
     });
 
     it('keeps the failures of one server apart from the others', async () => {
@@ -332,6 +359,7 @@ describe(CollectorService.name, () => {
         config,
         metrics,
         settingsOf(config),
+        events as unknown as SystemEventsService,
       );
       assert.notEqual(other.instanceId, service.instanceId);
       assert.match(service.instanceId, new RegExp(`:${process.pid}:[0-9a-f]{8}$`));
@@ -350,6 +378,7 @@ describe(CollectorService.name, () => {
           config,
           metrics,
           settingsOf(config),
+          events as unknown as SystemEventsService,
         );
         assert.ok(
           onPod.instanceId.length <= 64,

@@ -4,6 +4,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { AppConfig } from '#config';
 import { ServersService, type ServerRecord } from '#servers';
 import { SettingsService } from '#settings';
+import { EVENT_SOURCES, SystemEventsService } from '#system-events';
 import { describePgFailure, TargetFailedError, type PgFailure } from '#target-query';
 import { CollectorMetrics } from './collector.metrics.js';
 import { CollectorRepository, type Claim } from './collector.repository.js';
@@ -40,6 +41,7 @@ export class CollectorService implements OnApplicationBootstrap, OnApplicationSh
     private readonly config: AppConfig,
     private readonly metrics: CollectorMetrics,
     private readonly settings: SettingsService,
+    private readonly events: SystemEventsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -132,13 +134,30 @@ export class CollectorService implements OnApplicationBootstrap, OnApplicationSh
         started - claim.dueAt,
         result.databases,
       );
-      if (previous?.last_error_code) this.logger.log(`${server.name}: sampling works again`);
+      if (previous?.last_error_code) await this.recovered(server);
     } catch (error) {
       const failure = this.describeFailure(server, error);
       await this.repository.recordFailure(server.id, failure.code, failure.message);
       this.metrics.failed(server.name);
-      if (previous?.last_error_code !== failure.code)
-        this.logger.warn(`${server.name}: sampling failed: ${failure.message}`);
+      if (previous?.last_error_code !== failure.code) await this.failed(server, failure);
     }
+  }
+
+  /** A failure is logged and recorded once when it starts (or changes), not at every sample. */
+  private async failed(server: ServerRecord, failure: PgFailure): Promise<void> {
+    const message = `${server.name}: sampling failed: ${failure.message}`;
+    this.logger.warn(message);
+    await this.events.record({
+      level: 'error',
+      source: EVENT_SOURCES.history,
+      message,
+      details: failure.code,
+    });
+  }
+
+  private async recovered(server: ServerRecord): Promise<void> {
+    const message = `${server.name}: sampling works again`;
+    this.logger.log(message);
+    await this.events.record({ level: 'info', source: EVENT_SOURCES.history, message });
   }
 }

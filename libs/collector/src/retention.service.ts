@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '#config';
 import { SettingsService } from '#settings';
+import { EVENT_SOURCES, SystemEventsService } from '#system-events';
 import { CollectorRepository } from './collector.repository.js';
 
 const EVERY_MS = 3_600_000;
@@ -8,7 +9,10 @@ const FIRST_RUN_AFTER_MS = 60_000;
 /** Pause between delete batches, so readers and the collector get the store in between. */
 const BATCH_PAUSE_MS = 50;
 
-/** Removes history older than history_retention_days (a runtime setting), hourly, in small batches. */
+/**
+ * Removes history older than history_retention_days and pgmon's own events older than
+ * logs_retention_days (runtime settings), hourly, history in small batches.
+ */
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Retention');
@@ -19,6 +23,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     private readonly repository: CollectorRepository,
     private readonly config: AppConfig,
     private readonly settings: SettingsService,
+    private readonly events: SystemEventsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -50,11 +55,16 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
       }
       await this.repository.deleteOldRollupsAndDisk(cutoff);
       if (removed > 0) this.logger.log(`Removed ${removed} samples older than ${days} days`);
+      await this.events.removeOlderThan(this.settings.value('logs_retention_days'), now);
     } catch (error) {
-      this.logger.error(
-        `Retention failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      await this.failed(error);
     }
     return removed;
+  }
+
+  private async failed(error: unknown): Promise<void> {
+    const message = `Retention failed: ${error instanceof Error ? error.message : String(error)}`;
+    this.logger.error(message);
+    await this.events.record({ level: 'error', source: EVENT_SOURCES.maintenance, message });
   }
 }

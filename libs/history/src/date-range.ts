@@ -35,6 +35,16 @@ export function parseQueryDate(
   return ms;
 }
 
+/**
+ * The end of a period as a query gives it: a date alone (2025-06-03) means the end of that day
+ * in UTC, as people filtering by day expect; a date-time is that instant.
+ */
+export function parsePeriodEnd(value: string | undefined, parameter: string): number | undefined {
+  const ms = parseQueryDate(value, parameter);
+  if (ms === undefined || !/^\d{4}-\d{2}-\d{2}$/.test((value ?? '').trim())) return ms;
+  return ms + 86_400_000 - 1;
+}
+
 /** The requested period (default: the last 7 days), checked against the retention. */
 export function resolveRange(
   startText: string | undefined,
