@@ -3,12 +3,17 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { AppConfig } from '#config';
+import { StoreModule } from '#store';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { LocalAuthGuard } from './guards/local-auth.guard.js';
 import { RolesGuard } from './guards/roles.guard.js';
 import { LOGIN_ATTEMPT_STORE, MemoryLoginAttemptStore } from './login/login-attempt.store.js';
 import { LoginAttemptsService } from './login/login-attempts.service.js';
 import { TokenService } from './login/token.service.js';
+import { RefreshTokens } from './sessions/refresh-tokens.js';
+import { RefreshTokensRepository } from './sessions/refresh-tokens.repository.js';
+import { SessionAudit } from './sessions/session-audit.js';
+import { SessionsService } from './sessions/sessions.service.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
 import { LocalStrategy } from './strategies/local.strategy.js';
 import { AdminBootstrapService } from './users/admin-bootstrap.service.js';
@@ -17,6 +22,7 @@ import { UsersModule } from './users/users.module.js';
 /** Users, login, tokens and the global deny-by-default guards (token first, then role). */
 @Module({
   imports: [
+    StoreModule,
     UsersModule,
     PassportModule,
     JwtModule.registerAsync({
@@ -30,6 +36,10 @@ import { UsersModule } from './users/users.module.js';
   ],
   providers: [
     TokenService,
+    RefreshTokensRepository,
+    RefreshTokens,
+    SessionAudit,
+    SessionsService,
     LoginAttemptsService,
     // In process; a Redis-backed LoginAttemptStore would share the lockout between replicas.
     { provide: LOGIN_ATTEMPT_STORE, useClass: MemoryLoginAttemptStore },
@@ -40,6 +50,13 @@ import { UsersModule } from './users/users.module.js';
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
-  exports: [UsersModule, TokenService, LoginAttemptsService, LocalAuthGuard],
+  exports: [
+    UsersModule,
+    TokenService,
+    SessionsService,
+    SessionAudit,
+    LoginAttemptsService,
+    LocalAuthGuard,
+  ],
 })
 export class AuthModule {}
