@@ -72,7 +72,7 @@ export type SettingKey = (typeof SETTINGS)[number]['key'];
 export const SETTING_KEYS: readonly SettingKey[] = SETTINGS.map((setting) => setting.key);
 
 export function definitionOf(key: SettingKey): SettingDefinition {
-  const definition = SETTINGS.find((setting) => setting.key === key);
+  const definition: SettingDefinition | undefined = SETTINGS.find((s) => s.key === key);
   if (!definition) throw new Error(`unknown setting ${key}`);
   return definition;
 }

@@ -12,6 +12,8 @@ export const SETTINGS_REREAD_MS = 5000;
 export interface SettingState {
   definition: SettingDefinition;
   value: number;
+  /** The environment's value (or its default): the value while no admin set one. */
+  fallback: number;
   /** `store` once an admin set it, else `env` (the environment's value or its default). */
   source: 'store' | 'env';
   updatedAt: number | null;
@@ -68,9 +70,11 @@ export class SettingsService implements OnModuleInit, OnApplicationShutdown {
   list(): SettingState[] {
     return SETTINGS.map((definition) => {
       const stored = this.snapshot.get(definition.key);
+      const fallback = definition.fallback(this.config);
       return {
         definition,
-        value: stored?.value ?? definition.fallback(this.config),
+        value: stored?.value ?? fallback,
+        fallback,
         source: stored ? 'store' : 'env',
         updatedAt: stored?.updatedAt ?? null,
         updatedBy: stored?.updatedBy ?? null,

@@ -27,5 +27,5 @@ export type {
 export { StoreHealthIndicator } from './store.health.js';
 export { StoreModule } from './store.module.js';
 export { StoreService } from './store.service.js';
-export { isUniqueViolation } from './unique-violation.js';
+export { isForeignKeyViolation, isUniqueViolation } from './unique-violation.js';
 export { openStore } from './store-connection.js';
