@@ -294,7 +294,7 @@ describe('SshKeysController', () => {
         .send({ host: 'localhost', password: pg.main.monitorPassword });
       assert.equal(moved.status, 200, moved.text);
       assert.equal((moved.body as EntryBody).ssh_key_id, imported.id);
-      assert.equal((await testSsh(entry.name)).body.success, true);
+      assert.equal(((await testSsh(entry.name)).body as { success: boolean }).success, true);
       const password = await api.http
         .put(`/api/servers/${entry.name}`)
         .set(operator)
