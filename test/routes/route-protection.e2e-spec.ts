@@ -4,8 +4,9 @@ import type { Response } from 'supertest';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { decodeClaims, expiredToken, signJwt, unsignedToken } from '../support/jwt.js';
 
-type Access = 'public' | 'viewer' | 'operator' | 'admin';
-type Role = Exclude<Access, 'public'>;
+/** `refresh-cookie`: public to the token guard, authenticated by the refresh_token cookie. */
+type Access = 'public' | 'refresh-cookie' | 'viewer' | 'operator' | 'admin';
+type Role = Exclude<Access, 'public' | 'refresh-cookie'>;
 
 /**
  * Every operation of the API and the least privileged caller it admits. A route added to the
@@ -13,9 +14,12 @@ type Role = Exclude<Access, 'public'>;
  */
 const ACCESS: Record<string, Access> = {
   'POST /token': 'public',
+  'POST /api/refresh': 'refresh-cookie',
+  'POST /api/logout': 'public',
   'GET /api/health': 'public',
   'GET /users/me': 'viewer',
   'GET /users': 'admin',
+  'GET /users/{login}': 'admin',
   'POST /users': 'admin',
   'PUT /users/{login}': 'admin',
   'DELETE /users/{login}': 'admin',
@@ -25,6 +29,8 @@ const ACCESS: Record<string, Access> = {
   'PUT /servers/{server_name}': 'operator',
   'DELETE /servers/{server_name}': 'operator',
   'POST /servers/{server_name}/test': 'operator',
+  'POST /api/servers/{server_name}/test-pg': 'operator',
+  'POST /api/servers/{server_name}/test-ssh': 'operator',
   'GET /server_stats/{server_name}': 'viewer',
   'GET /api/pools/status': 'viewer',
   'GET /server/{server_name}/stats': 'viewer',
@@ -55,6 +61,20 @@ const ACCESS: Record<string, Access> = {
   'DELETE /notification-channels/{name}': 'admin',
   'POST /notification-channels/{name}/test': 'admin',
   'GET /notification-channels/{name}/deliveries': 'admin',
+  'GET /api/audit/sessions': 'admin',
+  'GET /api/audit/sessions/stats': 'admin',
+  'GET /api/ssh-keys': 'operator',
+  'POST /api/ssh-keys/generate': 'operator',
+  'POST /api/ssh-keys/import': 'operator',
+  'GET /api/ssh-keys/{key_id}': 'operator',
+  'PUT /api/ssh-keys/{key_id}': 'operator',
+  'DELETE /api/ssh-keys/{key_id}': 'operator',
+  'GET /api/ssh-keys/{key_id}/servers': 'operator',
+  'GET /api/ssh-keys/{key_id}/download-public': 'operator',
+  'GET /api/settings': 'viewer',
+  'PUT /api/settings': 'admin',
+  'GET /api/logs': 'admin',
+  'GET /api/logs/stats': 'admin',
   // @Public() at the global guard, but MetricsAuthGuard wants METRICS_TOKEN or a user token.
   'GET /metrics': 'viewer',
 };
@@ -141,8 +161,9 @@ describe('Route protection', () => {
   before(async () => {
     api = await startTestApi();
     tokens.admin = await api.adminToken();
+    await api.createUser('rp-viewer', 'viewer', 'rp-viewer-password');
     [tokens.viewer, tokens.operator] = await Promise.all([
-      api.userToken('rp-viewer', 'viewer'),
+      api.login('rp-viewer', 'rp-viewer-password'),
       api.userToken('rp-operator', 'operator'),
     ]);
     adminClaims = Object.fromEntries(
@@ -187,7 +208,7 @@ describe('Route protection', () => {
         } else if (access === 'viewer') {
           assert.ok(marked === undefined || marked === 'viewer', `${route}: ${String(marked)}`);
         } else {
-          assert.equal(marked, undefined, `${route} is public but says ${String(marked)}`);
+          assert.equal(marked, undefined, `${route} is ${access} but says ${String(marked)}`);
         }
       }
     });
@@ -213,7 +234,7 @@ describe('Route protection', () => {
       const schemeNames = Object.keys(document.components?.securitySchemes ?? {});
       for (const [route, operation] of operations()) {
         const requirements = operation.security ?? [];
-        if (ACCESS[route] === 'public') {
+        if (ACCESS[route] === 'public' || ACCESS[route] === 'refresh-cookie') {
           assert.deepEqual(requirements, [], `${route} must not require security`);
           continue;
         }
@@ -264,6 +285,23 @@ describe('Route protection', () => {
       if (access === 'public') {
         it('answers without a token', async () => {
           assertAdmitted(await call(route));
+        });
+        return;
+      }
+      if (access === 'refresh-cookie') {
+        it('refuses a call without the refresh cookie with 401, even with an admin token', async () => {
+          assertUnauthorized(await call(route, `Bearer ${tokens.admin}`), 'Refresh token missing');
+        });
+
+        it('answers without a bearer token when the refresh cookie comes along', async () => {
+          const login = await api.http
+            .post('/token')
+            .type('form')
+            .send({ username: 'rp-viewer', password: 'rp-viewer-password' });
+          const cookie = (login.headers['set-cookie'] as unknown as string[])[0] ?? '';
+          const { method, path } = split(route);
+          const verb = method.toLowerCase() as 'post';
+          assertAdmitted(await api.http[verb](path).set('Cookie', cookie.split(';')[0] ?? ''));
         });
         return;
       }

@@ -15,7 +15,16 @@ interface UserBody {
 
 /** Keys that look like a password or a hash: no users response may carry one. */
 const SECRET_KEYS = /password|hash/i;
-const VIEW_KEYS = ['created_at', 'is_active', 'last_login_at', 'login', 'role', 'updated_at'];
+const VIEW_KEYS = [
+  'created_at',
+  'email',
+  'is_active',
+  'last_login',
+  'last_login_at',
+  'login',
+  'role',
+  'updated_at',
+];
 
 function assertUserView(body: unknown, expected: Partial<UserBody>): void {
   assert.deepEqual(Object.keys(body as object).sort(), VIEW_KEYS);

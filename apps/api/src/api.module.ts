@@ -16,12 +16,15 @@ import { ChecksRoutesModule } from './checks/checks-routes.module.js';
 import { CollectorRoutesModule } from './collector/collector-routes.module.js';
 import { HealthRoutesModule } from './health/health-routes.module.js';
 import { HistoryRoutesModule } from './history/history-routes.module.js';
+import { LogsRoutesModule } from './logs/logs-routes.module.js';
 import { MetricsRoutesModule } from './metrics/metrics-routes.module.js';
 import { PoolsRoutesModule } from './pools/pools-routes.module.js';
 import { QueriesRoutesModule } from './queries/queries-routes.module.js';
 import { ServersRoutesModule } from './servers/servers-routes.module.js';
 import { SessionsRoutesModule } from './sessions/sessions-routes.module.js';
 import { SessionHistoryRoutesModule } from './session-history/session-history-routes.module.js';
+import { SettingsRoutesModule } from './settings/settings-routes.module.js';
+import { SshKeysRoutesModule } from './ssh-keys/ssh-keys-routes.module.js';
 import { UsersRoutesModule } from './users/users-routes.module.js';
 
 /**
@@ -53,6 +56,9 @@ export class ApiModule {
         AuditRoutesModule,
         QueriesRoutesModule,
         SessionHistoryRoutesModule,
+        SshKeysRoutesModule,
+        SettingsRoutesModule,
+        LogsRoutesModule,
         CollectorRoutesModule,
         PoolsRoutesModule,
         MetricsRoutesModule,

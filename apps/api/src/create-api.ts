@@ -34,7 +34,7 @@ export async function createApi(
   app.use(securityHeaders());
   app.use(app.get(ApiAliases).middleware);
   // After the aliases: /api/token is rewritten to /token by then.
-  app.use('/token', noStore);
+  app.use(['/token', '/api/refresh'], noStore);
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.set('trust proxy', config.http.trustProxy);

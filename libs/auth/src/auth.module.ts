@@ -13,6 +13,10 @@ import { LoginAttemptsService } from './login/login-attempts.service.js';
 import { RedisLoginAttemptStore } from './login/redis-login-attempt.store.js';
 import { TokenService } from './login/token.service.js';
 import { AuthCache } from './tokens/auth-cache.js';
+import { RefreshTokens } from './sessions/refresh-tokens.js';
+import { RefreshTokensRepository } from './sessions/refresh-tokens.repository.js';
+import { SessionAudit } from './sessions/session-audit.js';
+import { SessionsService } from './sessions/sessions.service.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
 import { LocalStrategy } from './strategies/local.strategy.js';
 import { AdminBootstrapService } from './users/admin-bootstrap.service.js';
@@ -21,8 +25,8 @@ import { UsersModule } from './users/users.module.js';
 /** Users, login, tokens and the global deny-by-default guards (token first, then role). */
 @Module({
   imports: [
-    UsersModule,
     StoreModule,
+    UsersModule,
     PassportModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
@@ -35,6 +39,10 @@ import { UsersModule } from './users/users.module.js';
   ],
   providers: [
     TokenService,
+    RefreshTokensRepository,
+    RefreshTokens,
+    SessionAudit,
+    SessionsService,
     LoginAttemptsService,
     AuthCache,
     // Shared by the replicas through Redis when REDIS_URL is set; in this process otherwise.
@@ -51,6 +59,14 @@ import { UsersModule } from './users/users.module.js';
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
-  exports: [UsersModule, TokenService, LoginAttemptsService, LocalAuthGuard, AuthCache],
+  exports: [
+    UsersModule,
+    TokenService,
+    SessionsService,
+    SessionAudit,
+    LoginAttemptsService,
+    LocalAuthGuard,
+    AuthCache,
+  ],
 })
 export class AuthModule {}

@@ -3,7 +3,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { RedisConnection } from './redis-connection.js';
 
 /** Channels of things every replica must forget at once. */
-export type InvalidationChannel = 'users';
+export type InvalidationChannel = 'users' | 'settings';
 
 const PREFIX = 'pgmon:invalidate:';
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CollectorModule } from '#collector';
 import { ServersModule } from '#servers';
+import { SettingsModule } from '#settings';
 import { StatsModule } from '#stats';
 import { StoreModule } from '#store';
 import { TargetQueryModule } from '#target-query';
@@ -19,7 +20,14 @@ import { ServerReader } from './reading/server-reader.js';
  * collector process alike.
  */
 @Module({
-  imports: [StoreModule, ServersModule, StatsModule, TargetQueryModule, CollectorModule],
+  imports: [
+    StoreModule,
+    ServersModule,
+    StatsModule,
+    TargetQueryModule,
+    CollectorModule,
+    SettingsModule,
+  ],
   providers: [
     CheckThresholds,
     ServerReader,

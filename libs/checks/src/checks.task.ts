@@ -1,13 +1,13 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { TaskScheduler, type ServerTask } from '#collector';
-import { AppConfig } from '#config';
 import type { ServerRecord } from '#servers';
+import { SettingsService } from '#settings';
 import { TargetFailedError } from '#target-query';
 import { CheckResultsFeed } from './check-results.feed.js';
 import { CheckResultsRepository } from './check-results.repository.js';
 import { ChecksEvaluator } from './checks-evaluator.js';
 
-/** The collector's `checks` task: every CHECKS_INTERVAL seconds, evaluate and store. */
+/** The collector's `checks` task: every checks_interval seconds (CHECKS_INTERVAL), evaluate and store. */
 @Injectable()
 export class ChecksTask implements ServerTask, OnModuleInit {
   readonly name = 'checks';
@@ -17,7 +17,7 @@ export class ChecksTask implements ServerTask, OnModuleInit {
     private readonly evaluator: ChecksEvaluator,
     private readonly repository: CheckResultsRepository,
     private readonly feed: CheckResultsFeed,
-    private readonly config: AppConfig,
+    private readonly settings: SettingsService,
   ) {}
 
   onModuleInit(): void {
@@ -25,7 +25,7 @@ export class ChecksTask implements ServerTask, OnModuleInit {
   }
 
   intervalMs(): number {
-    return this.config.checks.intervalSeconds * 1000;
+    return this.settings.milliseconds('checks_interval');
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '#config';
+import { SettingsService } from '#settings';
 import { StoreService } from '#store';
 import type {
   CollectorRunView,
@@ -15,6 +16,7 @@ export class CollectorStatusService {
   constructor(
     private readonly store: StoreService,
     private readonly config: AppConfig,
+    private readonly settings: SettingsService,
     private readonly scheduler: TaskScheduler,
   ) {}
 
@@ -38,11 +40,11 @@ export class CollectorStatusService {
       ])
       .orderBy('servers.name')
       .execute();
-    const staleAfter = 2 * this.config.collector.intervalSeconds * 1000;
+    const staleAfter = 2 * this.settings.milliseconds('collect_interval');
     const tasks = await this.taskViews();
     return {
-      interval_seconds: this.config.collector.intervalSeconds,
-      retention_days: this.config.collector.retentionDays,
+      interval_seconds: this.settings.value('collect_interval'),
+      retention_days: this.settings.value('history_retention_days'),
       collector_in_this_process: this.config.collector.enabled,
       servers: rows.map((row): CollectorServerView => ({
         server: row.name,

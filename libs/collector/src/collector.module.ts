@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ServersModule } from '#servers';
+import { SettingsModule } from '#settings';
+import { SystemEventsModule } from '#system-events';
 import { StatsModule } from '#stats';
 import { StoreModule } from '#store';
 import { TargetQueryModule } from '#target-query';
@@ -19,7 +21,14 @@ import { TaskMetrics } from './tasks/task.metrics.js';
  * separate apps/collector process forces it on); its status is readable either way.
  */
 @Module({
-  imports: [StoreModule, ServersModule, StatsModule, TargetQueryModule],
+  imports: [
+    StoreModule,
+    ServersModule,
+    StatsModule,
+    TargetQueryModule,
+    SettingsModule,
+    SystemEventsModule,
+  ],
   providers: [
     CollectorRepository,
     ServerSampler,

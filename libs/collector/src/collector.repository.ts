@@ -60,6 +60,15 @@ export class CollectorRepository {
     }
   }
 
+  /** Samples due later than `intervalMs` from now are moved to now + intervalMs. */
+  async pullNextDueWithin(intervalMs: number, now = Date.now()): Promise<void> {
+    await this.store.db
+      .updateTable('collector_state')
+      .set({ next_due_at: now + intervalMs })
+      .where('next_due_at', '>', now + intervalMs)
+      .execute();
+  }
+
   /**
    * Claims up to `limit` servers whose sample is due. A claim moves the server's next due time
    * forward with a conditional update, so of several collectors exactly one samples it.

@@ -8,7 +8,9 @@ import { after, afterEach, before, beforeEach, describe, it, mock } from 'node:t
 import { ConsoleLogger, Logger, type LoggerService } from '@nestjs/common';
 import { AppConfig, buildAppConfig, envSchema } from '#config';
 import type { ServerRecord, ServersService } from '#servers';
+import type { SettingKey, SettingsService } from '#settings';
 import type { StoreService } from '#store';
+import type { NewSystemEvent, SystemEventsService } from '#system-events';
 import { Registry } from 'prom-client';
 import { CollectorMetrics } from './collector.metrics.js';
 import type { Claim, CollectorRepository } from './collector.repository.js';
@@ -22,6 +24,16 @@ import type { SampleResult, ServerSampler } from './server-sampler.js';
 
 interface State {
   last_error_code: string | null;
+}
+
+/** The settings as the environment gives them (no admin changed any). */
+function settingsOf(config: AppConfig): SettingsService {
+  const seconds: Partial<Record<SettingKey, number>> = {
+    collect_interval: config.collector.intervalSeconds,
+    size_update_interval: config.collector.sizeIntervalSeconds,
+  };
+  const value = (key: SettingKey): number => seconds[key] ?? 0;
+  return { value, milliseconds: (key: SettingKey) => value(key) * 1000 } as SettingsService;
 }
 
 class FakeRepository {
@@ -82,6 +94,15 @@ class FakeSampler {
   }
 }
 
+/** Keeps the events the collector records (GET /api/logs). */
+class RecordingEvents {
+  readonly events: NewSystemEvent[] = [];
+  record(event: NewSystemEvent): Promise<void> {
+    this.events.push(event);
+    return Promise.resolve();
+  }
+}
+
 class RecordingLogger implements LoggerService {
   readonly lines: { level: string; message: string }[] = [];
   log(message: unknown): void {
@@ -122,6 +143,7 @@ describe(CollectorService.name, () => {
   let logger: RecordingLogger;
   let service: CollectorService;
   let metrics: CollectorMetrics;
+  let events: RecordingEvents;
   const known = new Map<number, ServerRecord>([
     [1, server(1, 'alpha')],
     [2, server(2, 'beta')],
@@ -149,6 +171,7 @@ describe(CollectorService.name, () => {
     repository = new FakeRepository();
     sampler = new FakeSampler();
     logger = new RecordingLogger();
+    events = new RecordingEvents();
     Logger.overrideLogger(logger);
     const servers = { findById: (id: number) => Promise.resolve(known.get(id)) };
     metrics = new CollectorMetrics(new Registry(), {} as StoreService);
@@ -158,6 +181,8 @@ describe(CollectorService.name, () => {
       servers as unknown as ServersService,
       config,
       metrics,
+      settingsOf(config),
+      events as unknown as SystemEventsService,
     );
   });
   afterEach(async () => {
@@ -232,6 +257,20 @@ describe(CollectorService.name, () => {
       assert.equal(logger.count('warn', /^alpha: sampling failed: no answer within 2000 ms/), 1);
       assert.equal(logger.count('warn', /sampling failed/), 3);
       assert.equal(logger.count('log', /^alpha: sampling works again$/), 1);
+    });
+
+    it('records each failure transition and the recovery as an event (GET /api/logs)', async () => {
+      const refused = () => Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
+      sampler.outcomes = [refused(), refused(), { databases: 1 }, { databases: 1 }];
+      for (let round = 0; round < 4; round++) await service.collectNow(1);
+      assert.deepEqual(
+        events.events.map(({ level, source, message }) => [level, source, message.split(':')[1]]),
+        [
+          ['error', 'collector_stats', ' sampling failed'],
+          ['info', 'collector_stats', ' sampling works again'],
+        ],
+      );
+      assert.equal(events.events[0]?.details, 'connection_refused');
     });
 
     it('keeps the failures of one server apart from the others', async () => {
@@ -319,6 +358,8 @@ describe(CollectorService.name, () => {
         { findById: () => Promise.resolve(undefined) } as unknown as ServersService,
         config,
         metrics,
+        settingsOf(config),
+        events as unknown as SystemEventsService,
       );
       assert.notEqual(other.instanceId, service.instanceId);
       assert.match(service.instanceId, new RegExp(`:${process.pid}:[0-9a-f]{8}$`));
@@ -336,6 +377,8 @@ describe(CollectorService.name, () => {
           { findById: () => Promise.resolve(undefined) } as unknown as ServersService,
           config,
           metrics,
+          settingsOf(config),
+          events as unknown as SystemEventsService,
         );
         assert.ok(
           onPod.instanceId.length <= 64,

@@ -3,6 +3,8 @@ import { hostname } from 'node:os';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '#config';
 import { ServersService, type ServerRecord } from '#servers';
+import { SettingsService } from '#settings';
+import { EVENT_SOURCES, SystemEventsService } from '#system-events';
 import { describePgFailure, TargetFailedError, type PgFailure } from '#target-query';
 import { CollectorMetrics } from './collector.metrics.js';
 import { CollectorRepository, type Claim } from './collector.repository.js';
@@ -14,7 +16,8 @@ const TICK_MS = 1000;
 const DRAIN_MS = 10_000;
 
 /**
- * Samples every server every COLLECT_INTERVAL seconds (jittered), at most COLLECT_CONCURRENCY
+ * Samples every server every collect_interval seconds (a runtime setting, COLLECT_INTERVAL by
+ * default; jittered), at most COLLECT_CONCURRENCY
  * at once, so one slow or dead server never delays the others. The schedule lives in the
  * store: each sample is claimed with a conditional update, so several collector processes on
  * one PostgreSQL store never sample a server twice for the same slot.
@@ -28,6 +31,8 @@ export class CollectorService implements OnApplicationBootstrap, OnApplicationSh
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
   private stopped = false;
+  /** The interval of the previous round, to notice it shrink. */
+  private lastIntervalMs: number | undefined;
 
   constructor(
     private readonly repository: CollectorRepository,
@@ -35,6 +40,8 @@ export class CollectorService implements OnApplicationBootstrap, OnApplicationSh
     private readonly servers: ServersService,
     private readonly config: AppConfig,
     private readonly metrics: CollectorMetrics,
+    private readonly settings: SettingsService,
+    private readonly events: SystemEventsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -42,7 +49,7 @@ export class CollectorService implements OnApplicationBootstrap, OnApplicationSh
     this.timer = setInterval(() => void this.tick(), TICK_MS);
     this.timer.unref();
     this.logger.log(
-      `Collecting every ${this.config.collector.intervalSeconds} s (sizes every ${this.config.collector.sizeIntervalSeconds} s), ${this.config.collector.concurrency} server(s) at a time`,
+      `Collecting every ${this.settings.value('collect_interval')} s (sizes every ${this.settings.value('size_update_interval')} s), ${this.config.collector.concurrency} server(s) at a time`,
     );
   }
 
@@ -62,13 +69,17 @@ export class CollectorService implements OnApplicationBootstrap, OnApplicationSh
     try {
       const free = this.config.collector.concurrency - this.inFlight.size;
       if (free <= 0) return;
-      const intervalMs = this.config.collector.intervalSeconds * 1000;
+      const intervalMs = this.settings.milliseconds('collect_interval');
+      // A shorter interval applies now, not after the slots scheduled with the longer one.
+      if (this.lastIntervalMs !== undefined && intervalMs < this.lastIntervalMs)
+        await this.repository.pullNextDueWithin(intervalMs);
+      this.lastIntervalMs = intervalMs;
       await this.repository.scheduleNewServers(intervalMs);
       const claims = await this.repository.claimDue(
         this.instanceId,
         free,
         intervalMs,
-        this.config.collector.sizeIntervalSeconds * 1000,
+        this.settings.milliseconds('size_update_interval'),
       );
       for (const claim of claims) this.track(this.collect(claim));
     } catch (error) {
@@ -82,7 +93,7 @@ export class CollectorService implements OnApplicationBootstrap, OnApplicationSh
 
   /** Samples one server now, outside the schedule (tests, benchmarks, an operator's request). */
   async collectNow(serverId: number, sizes = true): Promise<void> {
-    await this.repository.scheduleNewServers(this.config.collector.intervalSeconds * 1000);
+    await this.repository.scheduleNewServers(this.settings.milliseconds('collect_interval'));
     await this.collect({ serverId, dueAt: Date.now(), sizesDue: sizes });
   }
 
@@ -123,13 +134,30 @@ export class CollectorService implements OnApplicationBootstrap, OnApplicationSh
         started - claim.dueAt,
         result.databases,
       );
-      if (previous?.last_error_code) this.logger.log(`${server.name}: sampling works again`);
+      if (previous?.last_error_code) await this.recovered(server);
     } catch (error) {
       const failure = this.describeFailure(server, error);
       await this.repository.recordFailure(server.id, failure.code, failure.message);
       this.metrics.failed(server.name);
-      if (previous?.last_error_code !== failure.code)
-        this.logger.warn(`${server.name}: sampling failed: ${failure.message}`);
+      if (previous?.last_error_code !== failure.code) await this.failed(server, failure);
     }
+  }
+
+  /** A failure is logged and recorded once when it starts (or changes), not at every sample. */
+  private async failed(server: ServerRecord, failure: PgFailure): Promise<void> {
+    const message = `${server.name}: sampling failed: ${failure.message}`;
+    this.logger.warn(message);
+    await this.events.record({
+      level: 'error',
+      source: EVENT_SOURCES.history,
+      message,
+      details: failure.code,
+    });
+  }
+
+  private async recovered(server: ServerRecord): Promise<void> {
+    const message = `${server.name}: sampling works again`;
+    this.logger.log(message);
+    await this.events.record({ level: 'info', source: EVENT_SOURCES.history, message });
   }
 }

@@ -103,6 +103,8 @@ export class AppConfig {
     readonly auth: {
       secretKey: string;
       tokenTtlMinutes: number;
+      /** Lifetime of a refresh token (the upstream web UI's session cookie), renewed by each use. */
+      refreshTokenDays: number;
       adminPassword: string | undefined;
       loginMaxFailures: number;
       loginFailureWindowSeconds: number;
@@ -110,7 +112,13 @@ export class AppConfig {
       metricsToken: string | undefined;
     },
     readonly encryption: { current: EncryptionKey; previous: EncryptionKey[] },
-    readonly log: { level: SeedLogLevel; nestLevels: LogLevel[]; format: 'text' | 'json' },
+    readonly log: {
+      level: SeedLogLevel;
+      nestLevels: LogLevel[];
+      format: 'text' | 'json';
+      /** Days pgmon's own events (GET /api/logs) are kept unless an admin set another value. */
+      eventsRetentionDays: number;
+    },
     readonly cache: {
       statusTtlSeconds: number;
       sshTtlSeconds: number;
@@ -149,6 +157,7 @@ export function buildAppConfig(env: Env): AppConfig {
     {
       secretKey,
       tokenTtlMinutes: env.JWT_EXPIRE_MINUTES,
+      refreshTokenDays: env.REFRESH_TOKEN_EXPIRE_DAYS,
       adminPassword: env.ADMIN_PASSWORD,
       loginMaxFailures: env.LOGIN_MAX_FAILURES,
       loginFailureWindowSeconds: env.LOGIN_FAILURE_WINDOW,
@@ -160,7 +169,12 @@ export function buildAppConfig(env: Env): AppConfig {
         parseEncryptionKey(text, 'ENCRYPTION_KEY_PREVIOUS'),
       ),
     },
-    { level, nestLevels: nestLogLevels(env.LOG_LEVEL), format: env.LOG_FORMAT },
+    {
+      level,
+      nestLevels: nestLogLevels(env.LOG_LEVEL),
+      format: env.LOG_FORMAT,
+      eventsRetentionDays: env.LOGS_RETENTION_DAYS,
+    },
     {
       statusTtlSeconds: env.STATUS_CACHE_TTL,
       sshTtlSeconds: env.SSH_CACHE_TTL,

@@ -117,6 +117,7 @@ export const envSchema = z.object({
   }),
   TRUST_PROXY: optionalText,
   JWT_EXPIRE_MINUTES: integer(60, 1, 7 * 24 * 60),
+  REFRESH_TOKEN_EXPIRE_DAYS: integer(7, 1, 365),
   LOGIN_MAX_FAILURES: integer(5, 1, 1000),
   LOGIN_FAILURE_WINDOW: integer(900, 1, 86400),
   REDIS_URL: optionalText.refine((value) => value === undefined || /^rediss?:\/\/.+/.test(value), {
@@ -149,6 +150,7 @@ export const envSchema = z.object({
   POOL_CLOSE_AFTER: integer(300, 1, 86400),
   POOL_MAX_USES: integer(0, 0, 1_000_000),
   CHECKS_INTERVAL: integer(60, 1, 86400),
+  LOGS_RETENTION_DAYS: integer(30, 1, 3650),
   CHECK_THRESHOLDS: optionalText,
   ACTIONS_ENABLED: flag('true'),
   SMTP_URL: optionalText.refine((value) => value === undefined || isSmtpUrl(value), {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UnprocessableEntityException } from '@nestjs/common';
-import { DEFAULT_RANGE_DAYS, parseQueryDate, resolveRange } from './date-range.js';
+import { DEFAULT_RANGE_DAYS, parsePeriodEnd, parseQueryDate, resolveRange } from './date-range.js';
 
 const DAY = 86_400_000;
 const utc = (text: string) => Date.parse(text);
@@ -184,5 +184,23 @@ describe(resolveRange.name, () => {
   it('names start_date when only start_date is invalid', () => {
     const issue = issueOf(() => resolveRange('2025-13-01', '2025-06-03', 90, now));
     assert.deepEqual(issue.loc, ['query', 'start_date']);
+  });
+});
+
+describe(parsePeriodEnd.name, () => {
+  it('returns the last millisecond of the day (UTC) for a date alone', () => {
+    assert.equal(parsePeriodEnd('2025-06-03', 'date_to'), utc('2025-06-04T00:00:00Z') - 1);
+  });
+
+  it('returns the instant itself for a date-time', () => {
+    assert.equal(parsePeriodEnd('2025-06-03T10:00:00Z', 'date_to'), utc('2025-06-03T10:00:00Z'));
+  });
+
+  it('returns undefined when absent and throws a 422 naming the parameter when invalid', () => {
+    assert.equal(parsePeriodEnd(undefined, 'date_to'), undefined);
+    assert.deepEqual(issueOf(() => parsePeriodEnd('2025-02-30', 'date_to')).loc, [
+      'query',
+      'date_to',
+    ]);
   });
 });

@@ -60,6 +60,16 @@ export function resolvePeriod(
 }
 
 /**
+ * The end of a period as a query gives it: a date alone (2025-06-03) means the end of that day
+ * in UTC, as people filtering by day expect; a date-time is that instant.
+ */
+export function parsePeriodEnd(value: string | undefined, parameter: string): number | undefined {
+  const ms = parseQueryDate(value, parameter);
+  if (ms === undefined || !/^\d{4}-\d{2}-\d{2}$/.test((value ?? '').trim())) return ms;
+  return ms + 86_400_000 - 1;
+}
+
+/**
  * The requested period, checked against the retention. A number is the history routes'
  * retention (HISTORY_RETENTION_DAYS, default period 7 days); other features pass their limits.
  */

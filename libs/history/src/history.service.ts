@@ -1,5 +1,6 @@
 import { Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { AppConfig } from '#config';
+import { SettingsService } from '#settings';
 import type { ServerRecord } from '#servers';
 import { resolveRange, type DateRange } from './date-range.js';
 import type {
@@ -32,10 +33,11 @@ export class HistoryService {
     private readonly statsDb: StatsDbHistorySource,
     private readonly existing: ExistingDatabasesProbe,
     private readonly config: AppConfig,
+    private readonly settings: SettingsService,
   ) {}
 
   range(start: string | undefined, end: string | undefined): DateRange {
-    return resolveRange(start, end, this.config.collector.retentionDays);
+    return resolveRange(start, end, this.settings.value('history_retention_days'));
   }
 
   async serverHistory(server: ServerRecord, range: DateRange): Promise<ServerHistoryView> {

@@ -3,7 +3,7 @@ export { aggregationFor, BUCKET_MS, bucketStart, hourOf } from './buckets.js';
 export type { Aggregation } from './buckets.js';
 export { COUNTERS, counterDeltas, mapCounters, zeroCounters } from './counters.js';
 export type { Counter, CounterSample, Counters } from './counters.js';
-export { parseQueryDate, resolvePeriod, resolveRange } from './date-range.js';
+export { parsePeriodEnd, parseQueryDate, resolvePeriod, resolveRange } from './date-range.js';
 export type { DateRange, RangeLimits } from './date-range.js';
 export type { BucketPart, HistorySample } from './history-sample.js';
 export {

@@ -11,3 +11,4 @@ export {
   toIssues,
 } from './seed-validation.pipe.js';
 export { IsOmittable, parseWholeNumber, WholeNumber } from './validation/whole-number.js';
+export { MAX_PAGE_SIZE, PageQueryDto } from './validation/page-query.js';

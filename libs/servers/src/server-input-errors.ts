@@ -1,5 +1,5 @@
 import { UnprocessableEntityException } from '@nestjs/common';
-import ssh2 from 'ssh2';
+import { identify, KeyMaterialError } from '#ssh-keys';
 
 /** One body field that a cross-field rule of the service refuses. */
 export interface FieldIssue {
@@ -24,13 +24,19 @@ export function invalidFields(issues: FieldIssue[]): UnprocessableEntityExceptio
  * missing or wrong) when it is saved, instead of failing later on every status read.
  */
 export function assertUsablePrivateKey(privateKey: string, passphrase: string | undefined): void {
-  const parsed = ssh2.utils.parseKey(privateKey, passphrase);
-  if (!(parsed instanceof Error)) return;
-  const encrypted = /encrypted|passphrase|decrypt|bad decrypt/i.test(parsed.message);
-  throw invalidField(
-    encrypted ? 'ssh_key_passphrase' : 'ssh_private_key',
-    encrypted
-      ? 'ssh_key_passphrase is missing or does not decrypt ssh_private_key'
-      : 'ssh_private_key could not be parsed (PEM or OpenSSH private key expected)',
-  );
+  try {
+    identify(privateKey, passphrase);
+  } catch (error) {
+    if (!(error instanceof KeyMaterialError)) throw error;
+    throw invalidField(
+      error.problem === 'passphrase' ? 'ssh_key_passphrase' : 'ssh_private_key',
+      KEY_PROBLEMS[error.problem],
+    );
+  }
 }
+
+const KEY_PROBLEMS: Record<KeyMaterialError['problem'], string> = {
+  passphrase: 'ssh_key_passphrase is missing or does not decrypt ssh_private_key',
+  unparsable: 'ssh_private_key could not be parsed (PEM or OpenSSH private key expected)',
+  unsupported: 'ssh_private_key must be an RSA, Ed25519 or ECDSA private key',
+};

@@ -80,6 +80,7 @@ describe('server rows', () => {
       createdAt: new Date(),
       updatedAt: new Date(),
       sealed,
+      sshKey: null,
       ...overrides,
     };
   }

@@ -18,20 +18,24 @@ const SECRET_INPUTS: Record<
   ssh_key_passphrase: 'ssh_key_passphrase',
 };
 
-/** Row for a new server: secrets sealed, SSH settings checked for consistency. */
+/**
+ * Row for a new server: secrets sealed, SSH settings checked for consistency. A managed key
+ * (ssh_key_id) replaces a key of the server's own: its passphrase is kept with the key, so a
+ * passphrase sent along is not stored.
+ */
 export function toNewRow(input: CreateServerDto, cipher: SecretCipher): NewServerRow {
-  const sshAuthType = input.ssh_auth_type ?? (nonEmpty(input.ssh_private_key) ? 'key' : 'password');
-  const plain = {
-    ssh_private_key: nonEmpty(input.ssh_private_key),
-    ssh_key_passphrase: nonEmpty(input.ssh_key_passphrase),
-  };
+  const ownKey = nonEmpty(input.ssh_private_key);
+  const keyRef = input.ssh_key_id ?? null;
+  if (ownKey !== undefined && keyRef !== null) throw invalidFields([ONE_KEY]);
+  const sshAuthType =
+    input.ssh_auth_type ?? (ownKey !== undefined || keyRef !== null ? 'key' : 'password');
+  const usesManagedKey = sshAuthType === 'key' && keyRef !== null;
   const missing = missingSshCredential(input.ssh_user ?? null, sshAuthType, {
     password: nonEmpty(input.ssh_password) !== undefined,
-    key: plain.ssh_private_key !== undefined,
+    key: ownKey !== undefined || usesManagedKey,
   });
   if (missing) throw invalidFields([missing]);
-  if (plain.ssh_private_key)
-    assertUsablePrivateKey(plain.ssh_private_key, plain.ssh_key_passphrase);
+  if (ownKey) assertUsablePrivateKey(ownKey, nonEmpty(input.ssh_key_passphrase));
   return {
     name: input.name,
     host: input.host,
@@ -45,6 +49,8 @@ export function toNewRow(input: CreateServerDto, cipher: SecretCipher): NewServe
     ssh_host_key: input.ssh_host_key ?? null,
     stats_db: input.stats_db ?? null,
     ...sealAll(input, cipher),
+    ssh_key_id: usesManagedKey ? keyRef : null,
+    ...(usesManagedKey && OWN_KEY_REMOVED),
   };
 }
 
@@ -53,7 +59,9 @@ export function toNewRow(input: CreateServerDto, cipher: SecretCipher): NewServe
  * `null` removes them. A request that changes where a stored secret would go must send it
  * again, and the SSH secrets not sent with such a move are removed: each secret is only ever
  * used where it was given for. Moving to another host or SSH port forgets a host key recorded
- * at first contact unless the request pins one.
+ * at first contact unless the request pins one. A managed key (ssh_key_id) stays through a move:
+ * public-key authentication never sends the private key to the host, and the operator does not
+ * hold that key to send it again. Password authentication drops the reference.
  */
 export function toRowChanges(
   current: ServerRecord,
@@ -62,8 +70,12 @@ export function toRowChanges(
 ): ServerRowChanges {
   const moves = movesOf(current, input);
   const sshUser = input.ssh_user === undefined ? current.sshUser : input.ssh_user;
+  const ownKey = nonEmpty(input.ssh_private_key);
+  if (ownKey !== undefined && input.ssh_key_id) throw invalidFields([ONE_KEY]);
   const sshAuthType =
-    input.ssh_auth_type ?? (nonEmpty(input.ssh_private_key) ? 'key' : current.sshAuthType);
+    input.ssh_auth_type ?? (ownKey !== undefined || input.ssh_key_id ? 'key' : current.sshAuthType);
+  const keyRef = managedKeyAfter(current, input);
+  const usesManagedKey = sshAuthType === 'key' && keyRef !== null;
   const after = (field: SecretField): boolean =>
     moves.ssh
       ? nonEmpty(input[SECRET_INPUTS[field]]) !== undefined
@@ -73,12 +85,12 @@ export function toRowChanges(
     missingSshCredential(
       sshUser,
       sshAuthType,
-      { password: after('ssh_password'), key: after('ssh_private_key') },
+      { password: after('ssh_password'), key: usesManagedKey || after('ssh_private_key') },
       moves.ssh,
     ),
   ].filter((issue) => issue !== undefined);
   if (missing.length > 0) throw invalidFields(missing);
-  checkChangedKey(current, input, cipher, moves);
+  if (!usesManagedKey) checkChangedKey(current, input, cipher, moves);
   return {
     ...(input.name !== undefined && { name: input.name }),
     ...(input.host !== undefined && { host: input.host }),
@@ -96,8 +108,25 @@ export function toRowChanges(
     ...resealStale(current, input, cipher),
     ...(moves.ssh && SSH_SECRETS_REMOVED),
     ...sealChanged(input, cipher),
+    ssh_key_id: usesManagedKey ? keyRef : null,
+    ...(usesManagedKey && OWN_KEY_REMOVED),
   };
 }
+
+/** The managed key after the change: the one sent, none when a key of its own is sent, else kept. */
+function managedKeyAfter(current: ServerRecord, input: UpdateServerDto): string | null {
+  if (input.ssh_key_id !== undefined) return input.ssh_key_id;
+  if (nonEmpty(input.ssh_private_key) !== undefined) return null;
+  return current.sshKey?.id ?? null;
+}
+
+const ONE_KEY: FieldIssue = {
+  field: 'ssh_key_id',
+  msg: 'send either ssh_private_key (a key of the server’s own) or ssh_key_id (a managed key), not both',
+};
+
+/** A server that uses a managed key keeps no key (or passphrase) of its own. */
+const OWN_KEY_REMOVED = { ssh_private_key: null, ssh_key_passphrase: null } as const;
 
 /** The SSH secrets of a moved server, before the ones sent with the move are sealed over them. */
 const SSH_SECRETS_REMOVED = {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { PgTarget, PoolProfileName } from '#pool';
 import { SecretCipher } from '#secrets';
 import type { SshTarget } from '#ssh';
+import { SSH_KEY_SECRETS } from '#ssh-keys';
 import { hasSsh, type SecretField, type ServerRecord } from './server.record.js';
 
 /**
@@ -39,14 +40,30 @@ export class ServerTargets {
       port: server.sshPort,
       username: server.sshUser,
       pinnedHostKey: server.sshHostKey,
-      auth:
-        server.sshAuthType === 'key'
-          ? {
-              type: 'key',
-              privateKey: () => this.reveal(server, 'ssh_private_key') ?? '',
-              passphrase: () => this.reveal(server, 'ssh_key_passphrase'),
-            }
-          : { type: 'password', password: () => this.reveal(server, 'ssh_password') ?? '' },
+      auth: this.sshAuth(server),
+    };
+  }
+
+  /** A managed key when the server references one, else the server's own secret. */
+  private sshAuth(server: ServerRecord): SshTarget['auth'] {
+    if (server.sshAuthType !== 'key')
+      return { type: 'password', password: () => this.reveal(server, 'ssh_password') ?? '' };
+    const managed = server.sshKey;
+    if (!managed) {
+      return {
+        type: 'key',
+        privateKey: () => this.reveal(server, 'ssh_private_key') ?? '',
+        passphrase: () => this.reveal(server, 'ssh_key_passphrase'),
+      };
+    }
+    const { sealedPrivateKey, sealedPassphrase } = managed;
+    return {
+      type: 'key',
+      privateKey: () => this.cipher.open(sealedPrivateKey, SSH_KEY_SECRETS.privateKey),
+      passphrase: () =>
+        sealedPassphrase === null
+          ? undefined
+          : this.cipher.open(sealedPassphrase, SSH_KEY_SECRETS.passphrase),
     };
   }
 

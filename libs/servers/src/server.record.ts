@@ -14,6 +14,15 @@ export const SECRET_FIELDS = [
 ] as const;
 export type SecretField = (typeof SECRET_FIELDS)[number];
 
+/** A managed SSH key (GET /api/ssh-keys) a server logs in with; its secrets stay sealed. */
+export interface ManagedKeyRef {
+  id: string;
+  name: string;
+  fingerprint: string;
+  sealedPrivateKey: string;
+  sealedPassphrase: string | null;
+}
+
 /** A configured server as stored: secrets stay sealed until a connection is opened. */
 export interface ServerRecord {
   id: number;
@@ -33,12 +42,14 @@ export interface ServerRecord {
   createdAt: Date;
   updatedAt: Date;
   sealed: Record<SecretField, string | null>;
+  /** The managed key used instead of a private key of the server's own (ssh_auth_type key). */
+  sshKey: ManagedKeyRef | null;
 }
 
 /** True when disk usage can be read over SSH for this server. */
 export function hasSsh(server: ServerRecord): boolean {
   if (!server.sshUser) return false;
   return server.sshAuthType === 'key'
-    ? server.sealed.ssh_private_key !== null
+    ? server.sshKey !== null || server.sealed.ssh_private_key !== null
     : server.sealed.ssh_password !== null;
 }

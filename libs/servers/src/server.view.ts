@@ -1,6 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { SSH_AUTH_TYPES, SSL_MODES, type ServerRecord } from './server.record.js';
 
+/** The managed key a server uses, as the upstream web UI shows it. */
+export class SshKeyInfo {
+  @ApiProperty({ example: 'monitoring' }) name!: string;
+  @ApiProperty({ example: 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU' })
+  fingerprint!: string;
+}
+
 /** A server's configuration as the API shows it: secrets only as has_* flags. */
 export class ServerConfigView {
   @ApiProperty({ example: 'production-db' }) name!: string;
@@ -19,6 +26,14 @@ export class ServerConfigView {
   @ApiProperty() has_ssh_password!: boolean;
   @ApiProperty() has_ssh_private_key!: boolean;
   @ApiProperty() has_ssh_key_passphrase!: boolean;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The managed SSH key (GET /api/ssh-keys) the server logs in with',
+  })
+  ssh_key_id!: string | null;
+  @ApiProperty({ type: SshKeyInfo, nullable: true }) ssh_key_info!: SshKeyInfo | null;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time' }) updated_at!: string;
 }
@@ -40,6 +55,10 @@ export function configView(server: ServerRecord): ServerConfigView {
     has_ssh_password: server.sealed.ssh_password !== null,
     has_ssh_private_key: server.sealed.ssh_private_key !== null,
     has_ssh_key_passphrase: server.sealed.ssh_key_passphrase !== null,
+    ssh_key_id: server.sshKey?.id ?? null,
+    ssh_key_info: server.sshKey
+      ? { name: server.sshKey.name, fingerprint: server.sshKey.fingerprint }
+      : null,
     created_at: server.createdAt.toISOString(),
     updated_at: server.updatedAt.toISOString(),
   };

@@ -4,12 +4,19 @@ import { StoreService, type ServersTable } from '#store';
 import {
   SSH_AUTH_TYPES,
   SSL_MODES,
+  type ManagedKeyRef,
   type ServerRecord,
   type SshAuthType,
   type SslMode,
 } from './server.record.js';
 
-export type ServerRow = Selectable<ServersTable>;
+/** A server row with the managed key it references (left join: null columns without one). */
+export type ServerRow = Selectable<ServersTable> & {
+  key_name: string | null;
+  key_fingerprint: string | null;
+  key_private_key: string | null;
+  key_passphrase: string | null;
+};
 export type NewServerRow = Omit<
   Insertable<ServersTable>,
   'id' | 'generation' | 'created_at' | 'updated_at'
@@ -25,36 +32,36 @@ export class ServersRepository {
   constructor(private readonly store: StoreService) {}
 
   async list(): Promise<ServerRecord[]> {
-    const rows = await this.store.db.selectFrom('servers').selectAll().orderBy('name').execute();
+    const rows = await this.selectServers().orderBy('servers.name').execute();
     return rows.map(toRecord);
   }
 
   async findByName(name: string): Promise<ServerRecord | undefined> {
-    const row = await this.store.db
-      .selectFrom('servers')
-      .selectAll()
-      .where('name', '=', name)
-      .executeTakeFirst();
+    const row = await this.selectServers().where('servers.name', '=', name).executeTakeFirst();
     return row ? toRecord(row) : undefined;
   }
 
   /** The server whose name equals `name` ignoring case (names are unique that way). */
   async findByNameIgnoringCase(name: string): Promise<ServerRecord | undefined> {
-    const row = await this.store.db
-      .selectFrom('servers')
-      .selectAll()
-      .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
+    const row = await this.selectServers()
+      .where((eb) => eb(eb.fn('lower', ['servers.name']), '=', name.toLowerCase()))
       .executeTakeFirst();
     return row ? toRecord(row) : undefined;
   }
 
   async findById(id: number): Promise<ServerRecord | undefined> {
+    const row = await this.selectServers().where('servers.id', '=', id).executeTakeFirst();
+    return row ? toRecord(row) : undefined;
+  }
+
+  /** True when a managed SSH key has this id. */
+  async keyExists(id: string): Promise<boolean> {
     const row = await this.store.db
-      .selectFrom('servers')
-      .selectAll()
+      .selectFrom('ssh_keys')
+      .select('id')
       .where('id', '=', id)
       .executeTakeFirst();
-    return row ? toRecord(row) : undefined;
+    return row !== undefined;
   }
 
   async insert(row: NewServerRow): Promise<void> {
@@ -94,6 +101,19 @@ export class ServersRepository {
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
+
+  private selectServers() {
+    return this.store.db
+      .selectFrom('servers')
+      .leftJoin('ssh_keys', 'ssh_keys.id', 'servers.ssh_key_id')
+      .selectAll('servers')
+      .select([
+        'ssh_keys.name as key_name',
+        'ssh_keys.fingerprint as key_fingerprint',
+        'ssh_keys.private_key as key_private_key',
+        'ssh_keys.passphrase as key_passphrase',
+      ]);
+  }
 }
 
 function toRecord(row: ServerRow): ServerRecord {
@@ -119,6 +139,18 @@ function toRecord(row: ServerRow): ServerRecord {
       ssh_private_key: row.ssh_private_key,
       ssh_key_passphrase: row.ssh_key_passphrase,
     },
+    sshKey: managedKeyOf(row),
+  };
+}
+
+function managedKeyOf(row: ServerRow): ManagedKeyRef | null {
+  if (row.ssh_key_id === null || row.key_private_key === null) return null;
+  return {
+    id: row.ssh_key_id,
+    name: row.key_name ?? '',
+    fingerprint: row.key_fingerprint ?? '',
+    sealedPrivateKey: row.key_private_key,
+    sealedPassphrase: row.key_passphrase,
   };
 }
 

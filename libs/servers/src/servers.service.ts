@@ -1,9 +1,15 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  ConflictException,
+  Injectable,
+  NotFoundException,
+  type UnprocessableEntityException,
+} from '@nestjs/common';
 import { Subject, type Observable } from 'rxjs';
 import { SecretCipher } from '#secrets';
-import { AuditLogService, isUniqueViolation } from '#store';
+import { AuditLogService, isForeignKeyViolation, isUniqueViolation } from '#store';
 import type { CreateServerDto, UpdateServerDto } from './dto/server.dto.js';
 import type { ServerRecord } from './server.record.js';
+import { invalidField } from './server-input-errors.js';
 import { ServersRepository } from './servers.repository.js';
 import { toNewRow, toRowChanges } from './server-rows.js';
 
@@ -54,10 +60,12 @@ export class ServersService {
 
   async create(input: CreateServerDto, actor: ServerActor): Promise<ServerRecord> {
     await this.assertNameFree(input.name);
+    await this.assertKeyExists(input.ssh_key_id);
     try {
       await this.servers.insert(toNewRow(input, this.cipher));
     } catch (error) {
       if (isUniqueViolation(error)) throw duplicate(input.name);
+      if (isForeignKeyViolation(error)) throw keyGone();
       throw error;
     }
     const server = await this.get(input.name);
@@ -70,12 +78,14 @@ export class ServersService {
     const current = await this.get(name);
     const newName = input.name ?? current.name;
     if (newName !== current.name) await this.assertNameFree(newName, current.id);
+    await this.assertKeyExists(input.ssh_key_id);
     try {
       if (!(await this.servers.update(current.id, toRowChanges(current, input, this.cipher)))) {
         throw new NotFoundException(`Server ${name} not found`);
       }
     } catch (error) {
       if (isUniqueViolation(error)) throw duplicate(newName);
+      if (isForeignKeyViolation(error)) throw keyGone();
       throw error;
     }
     const server = await this.get(newName);
@@ -95,6 +105,11 @@ export class ServersService {
   /** Records the SSH host key seen at first contact (trust on first use). */
   pinHostKey(server: ServerRecord, fingerprint: string): Promise<boolean> {
     return this.servers.pinHostKey(server.id, server.generation, fingerprint);
+  }
+
+  /** 422 naming ssh_key_id when it names no managed key. */
+  private async assertKeyExists(id: string | null | undefined): Promise<void> {
+    if (id && !(await this.servers.keyExists(id))) throw keyGone();
   }
 
   /** 409 when another server has this name in any case. */
@@ -125,4 +140,8 @@ function duplicate(name: string, existing = name): ConflictException {
       ? `Server ${name} already exists`
       : `Server ${existing} already exists (names are unique regardless of case)`,
   );
+}
+
+function keyGone(): UnprocessableEntityException {
+  return invalidField('ssh_key_id', 'ssh_key_id names no SSH key (see GET /api/ssh-keys)');
 }

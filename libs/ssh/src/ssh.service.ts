@@ -109,6 +109,26 @@ export class SshService implements OnApplicationShutdown {
     if (sessions.length > 0) this.logger.log(`Closed ${sessions.length} SSH session(s)`);
   }
 
+  /**
+   * Opens a session and logs in, nothing more (POST /api/servers/{name}/test-ssh): the host key
+   * is checked (and handed to `onHostKeyVerified` at first contact); no cache. Throws SshError.
+   */
+  async verifyLogin(
+    target: SshTarget,
+    options: Pick<DiskUsageOptions, 'timeoutMs' | 'onHostKeyVerified'> = {},
+  ): Promise<{ hostKey: string; firstContact: boolean }> {
+    return this.inSession(
+      target,
+      checkedTimeout(options.timeoutMs),
+      options.onHostKeyVerified,
+      (session) =>
+        Promise.resolve({
+          hostKey: session.hostKey ?? '',
+          firstContact: target.pinnedHostKey === null,
+        }),
+    );
+  }
+
   /** Opens a session and reads; never rejects, a failure is an outcome too. */
   private async read(
     target: SshTarget,
@@ -116,6 +136,26 @@ export class SshService implements OnApplicationShutdown {
     timeoutMs: number,
     onHostKeyVerified?: (fingerprint: string) => Promise<void>,
   ): Promise<DiskUsageOutcome> {
+    try {
+      return await this.inSession(target, timeoutMs, onHostKeyVerified, async (session) => {
+        const usage = await readDiskUsage(session, path);
+        return successOutcome(usage, session.hostKey ?? '', target.pinnedHostKey === null);
+      });
+    } catch (error) {
+      return failureOutcome(toSshError(error));
+    }
+  }
+
+  /**
+   * Runs `work` on a new session, within the deadline and this process's shutdown; a failure
+   * is thrown as an SshError (and logged); host key callbacks have finished when it returns.
+   */
+  private async inSession<T>(
+    target: SshTarget,
+    timeoutMs: number,
+    onHostKeyVerified: ((fingerprint: string) => Promise<void>) | undefined,
+    work: (session: SshSession) => Promise<T>,
+  ): Promise<T> {
     const recording: Promise<void>[] = [];
     const limits = {
       timeoutMs,
@@ -126,14 +166,11 @@ export class SshService implements OnApplicationShutdown {
         ((fingerprint: string) => void recording.push(this.record(onHostKeyVerified, fingerprint))),
     };
     try {
-      return await withSession(target, limits, async (session) => {
-        const usage = await readDiskUsage(session, path);
-        return successOutcome(usage, session.hostKey ?? '', target.pinnedHostKey === null);
-      });
+      return await withSession(target, limits, work);
     } catch (error) {
       const failure = toSshError(error);
       this.logFailure(target, failure);
-      return failureOutcome(failure);
+      throw failure;
     } finally {
       await Promise.all(recording);
     }

@@ -8,4 +8,5 @@ export { StatusEntry } from './live/status-entry.js';
 export { connectionsByState, STATUS_SQL } from './live/status-query.js';
 export { ServerCheckView } from './servers/server-check.dto.js';
 export { ServerCheckService } from './servers/server-check.service.js';
+export { ConnectionTestView, SshTestView } from './servers/server-test.dto.js';
 export { StatsModule } from './stats.module.js';

@@ -1,5 +1,11 @@
-export { AuditLogService } from './audit-log.service.js';
-export type { AuditEntry, AuditFilter, AuditRecord } from './audit-log.service.js';
+export { AuditLogService, containsPattern } from './audit-log.service.js';
+export type {
+  AuditCount,
+  AuditEntry,
+  AuditFilter,
+  AuditPageFilter,
+  AuditRecord,
+} from './audit-log.service.js';
 export type {
   AlertsTable,
   CheckResultsTable,
@@ -12,10 +18,14 @@ export type {
   DbHourlyTable,
   DbSamplesTable,
   MonitoredDatabasesTable,
+  RefreshTokensTable,
   ServerDiskSamplesTable,
   ServersTable,
   StatementMetricColumns,
+  SettingsTable,
+  SshKeysTable,
   StoreDialect,
+  SystemEventsTable,
   UsersTable,
 } from './schema.js';
 export { StoreChanges } from './store-changes.js';
@@ -23,5 +33,5 @@ export type { StoreTopic } from './store-changes.js';
 export { StoreHealthIndicator } from './store.health.js';
 export { StoreModule } from './store.module.js';
 export { StoreService } from './store.service.js';
-export { isUniqueViolation } from './unique-violation.js';
+export { isForeignKeyViolation, isUniqueViolation } from './unique-violation.js';
 export { openStore } from './store-connection.js';

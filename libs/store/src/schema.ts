@@ -16,6 +16,7 @@ export interface UsersTable {
   created_at: number;
   updated_at: number;
   last_login_at: number | null;
+  email: string | null;
 }
 
 export interface AuditLogTable {
@@ -28,6 +29,57 @@ export interface AuditLogTable {
   client_ip: string | null;
   /** How the attempt ended; `success` for changes recorded once done. */
   outcome: Generated<string>;
+  user_agent: string | null;
+}
+
+/**
+ * A refresh token, stored only as its SHA-256 hash. Tokens of one login form a family: each
+ * use rotates to a new token of the family, and a used token presented again revokes them all.
+ */
+export interface RefreshTokensTable {
+  token_hash: string;
+  family_id: string;
+  login: string;
+  /** With token_version: a password change or disabling the user makes the token useless. */
+  account_id: string;
+  token_version: number;
+  issued_at: number;
+  expires_at: number;
+  used_at: number | null;
+  revoked_at: number | null;
+}
+
+/** An SSH key pgmon keeps for servers to use; private key and passphrase are sealed. */
+export interface SshKeysTable {
+  id: string;
+  name: string;
+  description: string | null;
+  key_type: string;
+  fingerprint: string;
+  public_key: string;
+  private_key: string;
+  passphrase: string | null;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A runtime setting an admin changed (the environment gives the others). */
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: number;
+  updated_by: string | null;
+}
+
+/** One of pgmon's own events: the collector failing or recovering, a start, a stop. */
+export interface SystemEventsTable {
+  id: Generated<number>;
+  at: number;
+  level: string;
+  source: string;
+  message: string;
+  details: string | null;
 }
 
 /**
@@ -50,6 +102,8 @@ export interface ServersTable {
   ssh_private_key: string | null;
   ssh_key_passphrase: string | null;
   ssh_host_key: string | null;
+  /** A managed SSH key (ssh_keys.id) used instead of the server's own private key. */
+  ssh_key_id: string | null;
   stats_db: string | null;
   generation: number;
   created_at: number;
@@ -423,6 +477,10 @@ export interface Database {
   notification_channels: NotificationChannelsTable;
   notification_deliveries: NotificationDeliveriesTable;
   notification_attempts: NotificationAttemptsTable;
+  refresh_tokens: RefreshTokensTable;
+  ssh_keys: SshKeysTable;
+  settings: SettingsTable;
+  system_events: SystemEventsTable;
 }
 
 export type StoreDialect = 'sqlite' | 'postgres';

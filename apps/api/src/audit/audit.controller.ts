@@ -44,6 +44,7 @@ function toView(record: AuditRecord): AuditEntryView {
     ts: new Date(record.at).toISOString(),
     actor: record.actor,
     client_ip: record.clientIp,
+    user_agent: record.userAgent,
     action: record.action,
     target: record.target,
     outcome: record.outcome,

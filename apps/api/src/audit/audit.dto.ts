@@ -48,6 +48,13 @@ export class AuditEntryView {
   @ApiProperty({ format: 'date-time' }) ts!: string;
   @ApiProperty({ example: 'alice', nullable: true, type: String }) actor!: string | null;
   @ApiProperty({ example: '10.0.0.5', nullable: true, type: String }) client_ip!: string | null;
+  @ApiProperty({
+    example: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0',
+    nullable: true,
+    type: String,
+    description: 'User-Agent of logins, logouts and refreshes (auth.*)',
+  })
+  user_agent!: string | null;
   @ApiProperty({ example: 'session.terminate' }) action!: string;
   @ApiProperty({
     example: 'pg1',

@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
@@ -9,33 +9,47 @@ import {
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import {
+  clientOf,
   LocalAuthGuard,
   Public,
+  SessionsService,
   TokenRequestDto,
-  TokenService,
   TokenView,
   type UserRecord,
 } from '#auth';
+import { RefreshCookie } from './refresh-cookie.js';
 
 @ApiTags('auth')
 @Controller()
 export class TokenController {
-  constructor(private readonly tokens: TokenService) {}
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly cookie: RefreshCookie,
+  ) {}
 
   @Post('token')
   @Public()
   @UseGuards(LocalAuthGuard)
   @HttpCode(200)
-  @ApiOperation({ summary: 'Log in (OAuth2 password flow) and get a bearer token' })
+  @ApiOperation({
+    summary: 'Log in (OAuth2 password flow) and get a bearer token',
+    description:
+      'Also sets the httpOnly refresh_token cookie (path /api, SameSite=Strict, Secure over HTTPS) that POST /api/refresh exchanges for a new token; the body is the same with or without it.',
+  })
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiBody({ type: TokenRequestDto })
   @ApiOkResponse({ type: TokenView })
   @ApiUnauthorizedResponse({ description: 'Invalid credentials' })
   @ApiUnprocessableEntityResponse({ description: 'username or password missing' })
   @ApiTooManyRequestsResponse({ description: 'Too many failed logins from this client' })
-  login(@Req() request: Request): Promise<TokenView> {
-    return this.tokens.issue(request.user as UserRecord);
+  async login(
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TokenView> {
+    const session = await this.sessions.start(request.user as UserRecord, clientOf(request));
+    this.cookie.set(request, response, session.refresh.token, session.refresh.expiresAt);
+    return session.access;
   }
 }

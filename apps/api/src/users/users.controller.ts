@@ -54,15 +54,25 @@ export class UsersController {
         password: body.password,
         role: body.role ?? 'viewer',
         isActive: body.is_active ?? true,
+        email: body.email ?? null,
       },
       actor,
     );
     return UserView.from(user);
   }
 
+  @Get(':login')
+  @Roles('admin')
+  @ApiOperation({ summary: 'One user, found by its login in any case (admin)' })
+  @ApiOkResponse({ type: UserView })
+  @ApiNotFoundResponse({ description: 'No such user' })
+  async get(@Param('login') login: string): Promise<UserView> {
+    return UserView.from(await this.users.get(login));
+  }
+
   @Put(':login')
   @Roles('admin')
-  @ApiOperation({ summary: 'Change a user’s password, role or active flag (admin)' })
+  @ApiOperation({ summary: 'Change a user’s password, role, active flag or e-mail (admin)' })
   @ApiOkResponse({ type: UserView })
   @ApiNotFoundResponse({ description: 'No such user' })
   @ApiConflictResponse({ description: 'Would leave no active admin' })
@@ -77,6 +87,7 @@ export class UsersController {
         ...(body.password !== undefined && body.password !== '' && { password: body.password }),
         ...(body.role !== undefined && { role: body.role }),
         ...(body.is_active !== undefined && { isActive: body.is_active }),
+        ...(body.email !== undefined && { email: body.email }),
       },
       actor,
     );

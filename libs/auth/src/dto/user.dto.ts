@@ -1,6 +1,9 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import {
   IsBoolean,
+  IsEmail,
   IsIn,
   IsString,
   Matches,
@@ -15,9 +18,34 @@ import { LOGIN_PATTERN, PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH } from './login-
 import { IsOptionalNotNull } from './optional-not-null.js';
 import { PasswordBytesConstraint } from './password-bytes.constraint.js';
 
+/** Longest e-mail address (RFC 5321's path limit). */
+const EMAIL_MAX = 254;
+
+/** `""` and null mean "no e-mail address" (the upstream web UI sends null for an empty field). */
+const emptyToNull = ({ value }: { value: unknown }): unknown => (value === '' ? null : value);
+const isPresent = (_dto: unknown, value: unknown): boolean => value !== undefined && value !== null;
+
+/** An optional e-mail address; null (or empty) means none. */
+function OptionalEmail(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      example: 'alice@example.com',
+      nullable: true,
+      type: String,
+      maxLength: EMAIL_MAX,
+      description: 'Optional; null or empty removes it',
+    }),
+    Transform(emptyToNull),
+    ValidateIf(isPresent),
+    IsEmail({}, { message: 'email must be an e-mail address' }),
+    MaxLength(EMAIL_MAX),
+  );
+}
+
 /**
  * Strict bodies: a field is either absent or of its type; `null`, a string for a boolean or a
- * number for a string is a 422, never applied (null once disabled the last admin).
+ * number for a string is a 422, never applied (null once disabled the last admin). `email` is
+ * the one exception: null removes it.
  */
 export class CreateUserDto {
   @ApiProperty({ example: 'alice', pattern: LOGIN_PATTERN.source })
@@ -45,6 +73,9 @@ export class CreateUserDto {
   @IsOptionalNotNull()
   @IsBoolean({ message: 'is_active must be true or false' })
   is_active?: boolean;
+
+  @OptionalEmail()
+  email?: string | null;
 }
 
 export class UpdateUserDto {
@@ -70,6 +101,9 @@ export class UpdateUserDto {
   @IsOptionalNotNull()
   @IsBoolean({ message: 'is_active must be true or false' })
   is_active?: boolean;
+
+  @OptionalEmail()
+  email?: string | null;
 }
 
 export class UserView {
@@ -79,15 +113,27 @@ export class UserView {
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time' }) updated_at!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) last_login_at!: string | null;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'The same as last_login_at, under the upstream project’s name',
+  })
+  last_login!: string | null;
+  @ApiProperty({ example: 'alice@example.com', nullable: true, type: String })
+  email!: string | null;
 
   static from(user: UserRecord): UserView {
+    const lastLogin = user.lastLoginAt?.toISOString() ?? null;
     return {
       login: user.login,
       role: user.role,
       is_active: user.isActive,
       created_at: user.createdAt.toISOString(),
       updated_at: user.updatedAt.toISOString(),
-      last_login_at: user.lastLoginAt?.toISOString() ?? null,
+      last_login_at: lastLogin,
+      last_login: lastLogin,
+      email: user.email,
     };
   }
 }

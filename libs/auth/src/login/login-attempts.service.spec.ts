@@ -19,6 +19,7 @@ function attempts(maxFailures = 3): LoginAttemptsService {
     auth: {
       secretKey: 'unused',
       tokenTtlMinutes: 60,
+      refreshTokenDays: 7,
       adminPassword: undefined,
       loginMaxFailures: maxFailures,
       loginFailureWindowSeconds: WINDOW_SECONDS,

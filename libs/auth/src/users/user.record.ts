@@ -12,4 +12,6 @@ export interface UserRecord {
   createdAt: Date;
   updatedAt: Date;
   lastLoginAt: Date | null;
+  /** Optional contact address (the upstream web UI shows and edits it). */
+  email: string | null;
 }

@@ -10,12 +10,15 @@ export interface NewUser {
   passwordHash: string;
   role: UserRecord['role'];
   isActive: boolean;
+  email?: string | null;
 }
 
 export interface UserChanges {
   passwordHash?: string;
   role?: UserRecord['role'];
   isActive?: boolean;
+  /** null removes the address. */
+  email?: string | null;
   /** Invalidate tokens issued before this change. */
   revokeTokens?: boolean;
 }
@@ -68,6 +71,7 @@ export class UsersRepository {
         updated_at: now,
         last_login_at: null,
         account_id: randomUUID(),
+        email: user.email ?? null,
       })
       // No conflict target: covers the primary key and the case-insensitive unique index.
       .onConflict((oc) => oc.doNothing())
@@ -88,6 +92,7 @@ export class UsersRepository {
         ...(changes.passwordHash !== undefined && { password_hash: changes.passwordHash }),
         ...(changes.role !== undefined && { role: changes.role }),
         ...(changes.isActive !== undefined && { is_active: changes.isActive ? 1 : 0 }),
+        ...(changes.email !== undefined && { email: changes.email }),
         ...(changes.revokeTokens && { token_version: eb('token_version', '+', 1) }),
       }))
       .where('login', '=', login)
@@ -141,5 +146,6 @@ function toRecord(row: Selectable<UsersTable>): UserRecord {
     createdAt: new Date(Number(row.created_at)),
     updatedAt: new Date(Number(row.updated_at)),
     lastLoginAt: row.last_login_at === null ? null : new Date(Number(row.last_login_at)),
+    email: row.email,
   };
 }

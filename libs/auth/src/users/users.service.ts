@@ -12,12 +12,15 @@ export interface CreateUserInput {
   password: string;
   role: Role;
   isActive: boolean;
+  email?: string | null;
 }
 
 export interface UpdateUserInput {
   password?: string;
   role?: Role;
   isActive?: boolean;
+  /** null removes the address; undefined keeps it. */
+  email?: string | null;
 }
 
 /** Who performs a change, for the audit log. */
@@ -99,6 +102,7 @@ export class UsersService {
     const changes: UserChanges = {
       ...(input.role !== undefined && { role: input.role }),
       ...(input.isActive !== undefined && { isActive: input.isActive }),
+      ...(input.email !== undefined && { email: input.email }),
       ...(input.password !== undefined && { passwordHash: await this.hasher.hash(input.password) }),
       revokeTokens: input.password !== undefined || input.isActive === false,
     };
@@ -119,6 +123,7 @@ export class UsersService {
       detail: {
         role: input.role,
         is_active: input.isActive,
+        email_changed: input.email !== undefined,
         credentials_reset: input.password !== undefined,
       },
       clientIp: actor.clientIp ?? null,

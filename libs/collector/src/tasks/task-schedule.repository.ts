@@ -44,6 +44,16 @@ export class TaskScheduleRepository {
     }
   }
 
+  /** Slots of the task due later than `intervalMs` from now are moved to now + intervalMs. */
+  async pullNextDueWithin(task: string, intervalMs: number, now = Date.now()): Promise<void> {
+    await this.store.db
+      .updateTable('collector_tasks')
+      .set({ next_due_at: now + intervalMs })
+      .where('task', '=', task)
+      .where('next_due_at', '>', now + intervalMs)
+      .execute();
+  }
+
   /**
    * Claims up to `limit` due slots of the task that no run holds. Each claim is a conditional
    * update of that row, so of several collectors exactly one gets it; the lease

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '#config';
 import { ServersService, type ServerRecord } from '#servers';
+import { SystemEventsService, taskSource } from '#system-events';
 import { describePgFailure, TargetFailedError, type PgFailure } from '#target-query';
 import { CollectorService } from '../collector.service.js';
 import type { ServerTask } from './server-task.js';
@@ -26,6 +27,8 @@ export class TaskScheduler implements OnApplicationBootstrap, OnApplicationShutd
   private readonly logger = new Logger('Collector');
   private readonly tasks = new Map<string, ServerTask>();
   private readonly running = new Map<string, Set<Promise<void>>>();
+  /** Each task's interval at its previous claim, to notice it shrink. */
+  private readonly lastIntervals = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
   private stopped = false;
@@ -36,6 +39,7 @@ export class TaskScheduler implements OnApplicationBootstrap, OnApplicationShutd
     private readonly collector: CollectorService,
     private readonly metrics: TaskMetrics,
     private readonly config: AppConfig,
+    private readonly events: SystemEventsService,
   ) {}
 
   /** Adds a task (from the feature's onModuleInit; later works too: the next round sees it). */
@@ -97,6 +101,11 @@ export class TaskScheduler implements OnApplicationBootstrap, OnApplicationShutd
     const free = (task.concurrency ?? DEFAULT_CONCURRENCY) - runs.size;
     if (free <= 0) return;
     const intervalMs = task.intervalMs();
+    // A shorter interval (a changed setting) applies now, not after the slots of the longer one.
+    const last = this.lastIntervals.get(task.name);
+    if (last !== undefined && intervalMs < last)
+      await this.repository.pullNextDueWithin(task.name, intervalMs);
+    this.lastIntervals.set(task.name, intervalMs);
     await this.repository.scheduleNewServers(task.name, intervalMs);
     const leaseMs = Math.max(MIN_LEASE_MS, 2 * intervalMs);
     const claims = await this.repository.claimDue(
@@ -130,7 +139,7 @@ export class TaskScheduler implements OnApplicationBootstrap, OnApplicationShutd
     await this.repository
       .finish(task.name, claim, { durationMs, error }, task.intervalMs())
       .catch((e: unknown) => this.logger.error(`${task.name} on ${server.name}: ${String(e)}`));
-    this.logTransition(task, server, previous, error);
+    await this.reportTransition(task, server, previous, error);
   }
 
   private describe(task: ServerTask, server: ServerRecord, thrown: unknown): PgFailure {
@@ -151,17 +160,25 @@ export class TaskScheduler implements OnApplicationBootstrap, OnApplicationShutd
     return failure;
   }
 
-  /** A failure is logged once when it starts and once when it ends, not at every run. */
-  private logTransition(
+  /**
+   * A failure is logged and recorded (GET /api/logs) once when it starts and once when it ends,
+   * not at every run.
+   */
+  private async reportTransition(
     task: ServerTask,
     server: ServerRecord,
     previous: string | null,
     error: PgFailure | null,
-  ): void {
+  ): Promise<void> {
+    const source = taskSource(task.name);
     if (error && error.code !== previous) {
-      this.logger.warn(`${server.name}: ${task.name} failed: ${error.message}`);
+      const message = `${server.name}: ${task.name} failed: ${error.message}`;
+      this.logger.warn(message);
+      await this.events.record({ level: 'error', source, message, details: error.code });
     } else if (!error && previous) {
-      this.logger.log(`${server.name}: ${task.name} works again`);
+      const message = `${server.name}: ${task.name} works again`;
+      this.logger.log(message);
+      await this.events.record({ level: 'info', source, message });
     }
   }
 }

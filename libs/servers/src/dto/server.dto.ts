@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsString, Matches, MaxLength, Validate, ValidateIf } from 'class-validator';
+import { IsIn, IsString, IsUUID, Matches, MaxLength, Validate, ValidateIf } from 'class-validator';
 import { IsOmittable, WholeNumber } from '#http';
 import { SSH_AUTH_TYPES, SSL_MODES, type SshAuthType, type SslMode } from '../server.record.js';
 import {
@@ -118,6 +118,18 @@ export class CreateServerDto {
   @IsString()
   @MaxLength(MAX_SECRET_LENGTH)
   ssh_key_passphrase?: string | null;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description:
+      'A managed SSH key (GET /api/ssh-keys) to log in with instead of ssh_private_key; implies ssh_auth_type key. Empty or null: none',
+  })
+  @Transform(emptyToNull)
+  @ValidateIf(isPresent)
+  @IsUUID('all', { message: 'ssh_key_id must be the id of an SSH key (a UUID)' })
+  ssh_key_id?: string | null;
 
   @ApiPropertyOptional({
     example: 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU',

@@ -13,6 +13,16 @@ export interface DiskFailure {
 export type DiskReading =
   { ok: true; result: DiskUsageResult } | { ok: false; failure: DiskFailure };
 
+/** An SSH login without a read (test-ssh): the host key seen, or why it failed. */
+export type LoginReading =
+  { ok: true; hostKey: string; firstContact: boolean } | { ok: false; failure: DiskFailure };
+
+const NOT_CONFIGURED: DiskFailure = {
+  code: 'not_configured',
+  reason: 'not configured',
+  message: 'SSH is not configured',
+};
+
 /** Reads disk usage of a server's data directory over SSH (cached 30 s by SshService); never throws. */
 @Injectable()
 export class DiskProbe {
@@ -31,15 +41,7 @@ export class DiskProbe {
     bypassCache = false,
   ): Promise<DiskReading> {
     const target = this.targets.ssh(server);
-    if (!target)
-      return {
-        ok: false,
-        failure: {
-          code: 'not_configured',
-          reason: 'not configured',
-          message: 'SSH is not configured',
-        },
-      };
+    if (!target) return { ok: false, failure: NOT_CONFIGURED };
     try {
       const result = await this.ssh.diskUsage(target, dataDirectory, {
         cacheKey: sshCacheKey(server.id, server.generation),
@@ -51,6 +53,23 @@ export class DiskProbe {
         }),
       });
       return { ok: true, result };
+    } catch (error) {
+      return { ok: false, failure: describeSshFailure(error) };
+    }
+  }
+
+  /** Logs in over SSH now (no cache), pinning a first-contact host key like a read. */
+  async verifyLogin(server: ServerRecord): Promise<LoginReading> {
+    const target = this.targets.ssh(server);
+    if (!target) return { ok: false, failure: NOT_CONFIGURED };
+    try {
+      const login = await this.ssh.verifyLogin(target, {
+        timeoutMs: this.config.targets.sshTimeoutMs,
+        ...(server.sshHostKey === null && {
+          onHostKeyVerified: (fingerprint: string) => this.pin(server, fingerprint),
+        }),
+      });
+      return { ok: true, ...login };
     } catch (error) {
       return { ok: false, failure: describeSshFailure(error) };
     }

@@ -64,6 +64,7 @@ const SERVER: ServerRecord = {
     ssh_private_key: null,
     ssh_key_passphrase: null,
   },
+  sshKey: null,
 };
 
 const TIMING = { checkedAt: new Date('2025-01-01T00:00:00Z'), responseMs: 12 };

@@ -11,6 +11,8 @@ import { statusText } from '../live/status-entry.factory.js';
 import { connectionsByState, STATUS_SQL, type StatusRow } from '../live/status-query.js';
 import { KeyedLimiter, LimiterBusyError } from './keyed-limiter.js';
 import type { PostgresCheckView, ServerCheckView, SshCheckView } from './server-check.dto.js';
+import type { ConnectionTestView, SshTestView } from './server-test.dto.js';
+import { postgresTestAnswer, sshTestAnswer } from './server-test.js';
 
 type CheckRow = StatusRow & { pg_monitor: boolean };
 
@@ -41,10 +43,11 @@ const CHECKS_PER_TARGET = 2;
 const CHECK_WAIT_MS = 10_000;
 
 /**
- * POST /servers/{name}/test: PostgreSQL on a fresh connection and SSH without cache, now.
- * Concurrent checks of one server (config) share the running check, and at most
- * CHECKS_PER_TARGET checks of one host:port run at once, so a burst of calls (or of servers
- * pointing at one target) cannot open connection after connection to it.
+ * POST /servers/{name}/test: PostgreSQL on a fresh connection and SSH without cache, now; and
+ * the upstream web UI's test-pg and test-ssh, each part alone. Concurrent checks of one server
+ * (config) share the running check, and at most CHECKS_PER_TARGET checks of one host:port
+ * run at once, so a burst of calls (or of servers pointing at one target) cannot open
+ * connection after connection to it.
  */
 @Injectable()
 export class ServerCheckService {
@@ -59,10 +62,38 @@ export class ServerCheckService {
   ) {}
 
   check(server: ServerRecord): Promise<ServerCheckView> {
-    const target = `${server.host}:${server.port}`;
-    return coalesceAsync(`${this.instance}:${server.id}@${server.generation}`, async () => {
+    return this.limited(server, 'all', `${server.host}:${server.port}`, () =>
+      this.checkNow(server),
+    );
+  }
+
+  /** PostgreSQL alone, on a fresh connection: `{success, message}`. */
+  testPostgres(server: ServerRecord): Promise<ConnectionTestView> {
+    return this.limited(server, 'pg', `${server.host}:${server.port}`, async () => {
+      const { reading, view } = await this.checkPostgres(server);
+      return postgresTestAnswer(reading, view);
+    });
+  }
+
+  /** An SSH login alone (no PostgreSQL, no disk read): `{success, message, auth_type}`. */
+  testSsh(server: ServerRecord): Promise<SshTestView> {
+    return this.limited(server, 'ssh', `ssh://${server.host}:${server.sshPort}`, async () => {
+      const started = Date.now();
+      const login = await this.disk.verifyLogin(server);
+      return sshTestAnswer(server, login, Date.now() - started);
+    });
+  }
+
+  /** One run per server config and kind at a time, at most CHECKS_PER_TARGET per target; 429 past the wait. */
+  private limited<T>(
+    server: ServerRecord,
+    kind: string,
+    target: string,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    return coalesceAsync(`${this.instance}:${kind}:${server.id}@${server.generation}`, async () => {
       try {
-        return await this.perTarget.run(target, () => this.checkNow(server));
+        return await this.perTarget.run(target, work);
       } catch (error) {
         if (error instanceof LimiterBusyError) throw busy(target);
         throw error;

@@ -13,6 +13,9 @@ import { statementHistory } from './008-statement-history.js';
 import { sessionHistory } from './009-session-history.js';
 import { alerts } from './012-alerts.js';
 import { notifications } from './013-notifications.js';
+import { upstreamAuth } from './014-upstream-auth.js';
+import { sshKeys } from './015-ssh-keys.js';
+import { settingsAndSystemEvents } from './016-settings-and-system-events.js';
 
 /** Every migration, in order. Append only: a released migration never changes. */
 export class StoreMigrations implements MigrationProvider {
@@ -33,6 +36,9 @@ export class StoreMigrations implements MigrationProvider {
       '009-session-history': sessionHistory(this.dialect),
       '012-alerts': alerts(this.dialect),
       '013-notifications': notifications(this.dialect),
+      '014-upstream-auth': upstreamAuth(),
+      '015-ssh-keys': sshKeys(),
+      '016-settings-and-system-events': settingsAndSystemEvents(this.dialect),
     });
   }
 }

@@ -1,0 +1,5 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class LogoutView {
+  @ApiProperty({ example: 'Logged out' }) detail!: string;
+}

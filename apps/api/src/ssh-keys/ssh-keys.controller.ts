@@ -1,0 +1,122 @@
+import { Body, Controller, Delete, Get, Param, Post, Put } from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { ApiAuth, AuditActor, Roles, type RequestActor } from '#auth';
+import {
+  GenerateSshKeyDto,
+  ImportSshKeyDto,
+  KeyDeletedView,
+  KeyServersView,
+  PublicKeyFileView,
+  SshKeysService,
+  SshKeyView,
+  UpdateSshKeyDto,
+} from '#ssh-keys';
+
+/**
+ * /api/ssh-keys: SSH keys pgmon keeps for servers to reference (ssh_key_id) instead of
+ * carrying keys of their own. Operators manage them as they manage servers; viewers see none.
+ */
+@ApiTags('ssh-keys')
+@ApiAuth()
+@Roles('operator')
+@Controller('api/ssh-keys')
+export class SshKeysController {
+  constructor(private readonly keys: SshKeysService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Every SSH key, oldest first (never a private key)' })
+  @ApiOkResponse({ type: [SshKeyView] })
+  async list(): Promise<SshKeyView[]> {
+    return (await this.keys.list()).map((key) => SshKeyView.from(key));
+  }
+
+  @Post('generate')
+  @ApiOperation({ summary: 'Generate an ed25519 or RSA key pair; the private key stays sealed' })
+  @ApiCreatedResponse({ type: SshKeyView })
+  @ApiConflictResponse({ description: 'The name is taken' })
+  @ApiUnprocessableEntityResponse({ description: 'Invalid fields' })
+  async generate(
+    @Body() body: GenerateSshKeyDto,
+    @AuditActor() actor: RequestActor,
+  ): Promise<SshKeyView> {
+    return SshKeyView.from(await this.keys.generate(body, actor));
+  }
+
+  @Post('import')
+  @ApiOperation({ summary: 'Import a private key (with its passphrase); sealed, never returned' })
+  @ApiCreatedResponse({ type: SshKeyView })
+  @ApiConflictResponse({ description: 'The name is taken, or the key is kept already' })
+  @ApiUnprocessableEntityResponse({
+    description: 'Not a usable private key, or the passphrase does not decrypt it',
+  })
+  async import(
+    @Body() body: ImportSshKeyDto,
+    @AuditActor() actor: RequestActor,
+  ): Promise<SshKeyView> {
+    return SshKeyView.from(await this.keys.import(body, actor));
+  }
+
+  @Get(':key_id')
+  @ApiOperation({ summary: 'One SSH key' })
+  @ApiOkResponse({ type: SshKeyView })
+  @ApiNotFoundResponse({ description: 'No such key' })
+  async get(@Param('key_id') id: string): Promise<SshKeyView> {
+    return SshKeyView.from(await this.keys.get(id));
+  }
+
+  @Put(':key_id')
+  @ApiOperation({ summary: 'Rename a key or change its description' })
+  @ApiOkResponse({ type: SshKeyView })
+  @ApiNotFoundResponse({ description: 'No such key' })
+  @ApiConflictResponse({ description: 'The name is taken' })
+  async update(
+    @Param('key_id') id: string,
+    @Body() body: UpdateSshKeyDto,
+    @AuditActor() actor: RequestActor,
+  ): Promise<SshKeyView> {
+    return SshKeyView.from(await this.keys.update(id, body, actor));
+  }
+
+  @Delete(':key_id')
+  @ApiOperation({ summary: 'Delete a key that no server uses' })
+  @ApiOkResponse({ type: KeyDeletedView })
+  @ApiNotFoundResponse({ description: 'No such key' })
+  @ApiConflictResponse({ description: 'Servers use the key (the detail names them)' })
+  async remove(
+    @Param('key_id') id: string,
+    @AuditActor() actor: RequestActor,
+  ): Promise<KeyDeletedView> {
+    const key = await this.keys.delete(id, actor);
+    return { message: `SSH key ${key.name} deleted` };
+  }
+
+  @Get(':key_id/servers')
+  @ApiOperation({ summary: 'The servers that use a key' })
+  @ApiOkResponse({ type: KeyServersView })
+  @ApiNotFoundResponse({ description: 'No such key' })
+  async servers(@Param('key_id') id: string): Promise<KeyServersView> {
+    const { key, servers } = await this.keys.users(id);
+    return { key_name: key.name, servers_count: servers.length, servers };
+  }
+
+  @Get(':key_id/download-public')
+  @ApiOperation({ summary: 'The public key as a file to hand to authorized_keys' })
+  @ApiOkResponse({ type: PublicKeyFileView })
+  @ApiNotFoundResponse({ description: 'No such key' })
+  async downloadPublic(@Param('key_id') id: string): Promise<PublicKeyFileView> {
+    const key = await this.keys.get(id);
+    return {
+      filename: `${key.name.replace(/[^A-Za-z0-9._-]+/g, '_')}_id_${key.keyType}.pub`,
+      content: `${key.publicKey}\n`,
+      content_type: 'text/plain',
+    };
+  }
+}

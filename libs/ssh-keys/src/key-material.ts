@@ -1,0 +1,83 @@
+import { promisify } from 'node:util';
+import ssh2 from 'ssh2';
+import { fingerprintOf } from '#ssh';
+
+/** Key types pgmon keeps (DSA is refused: OpenSSH turned it off). */
+export const KEY_TYPES = ['rsa', 'ed25519', 'ecdsa'] as const;
+export type KeyType = (typeof KEY_TYPES)[number];
+/** Types pgmon generates, as the upstream web UI offers them. */
+export const GENERATED_KEY_TYPES = ['rsa', 'ed25519'] as const;
+export type GeneratedKeyType = (typeof GENERATED_KEY_TYPES)[number];
+export const RSA_KEY_SIZES = [2048, 3072, 4096] as const;
+
+/** What a private key shows of itself: its public half and fingerprint. */
+export interface KeyIdentity {
+  keyType: KeyType;
+  /** OpenSSH public key line: `ssh-ed25519 AAAA... comment`. */
+  publicKey: string;
+  /** `SHA256:...` as `ssh-keygen -lf` prints it. */
+  fingerprint: string;
+}
+
+export interface GeneratedKey extends KeyIdentity {
+  /** OpenSSH private key, encrypted with the passphrase when one is given. */
+  privateKey: string;
+}
+
+/** Why a private key cannot be used. */
+export type KeyProblem = 'passphrase' | 'unparsable' | 'unsupported';
+
+export class KeyMaterialError extends Error {
+  constructor(readonly problem: KeyProblem) {
+    super(`private key refused: ${problem}`);
+  }
+}
+
+const generateKeyPair = promisify(ssh2.utils.generateKeyPair) as (
+  type: GeneratedKeyType,
+  options: { bits?: number; comment: string; passphrase?: string; cipher?: string },
+) => Promise<{ private: string; public: string }>;
+
+/**
+ * A new key pair in OpenSSH format (ssh2 over node:crypto; RSA is generated off the event
+ * loop). With a passphrase, the private key is encrypted with it (aes256-ctr, bcrypt KDF).
+ */
+export async function generateKey(
+  type: GeneratedKeyType,
+  options: { bits: number; comment: string; passphrase?: string },
+): Promise<GeneratedKey> {
+  const pair = await generateKeyPair(type, {
+    comment: options.comment,
+    ...(type === 'rsa' && { bits: options.bits }),
+    ...(options.passphrase && { passphrase: options.passphrase, cipher: 'aes256-ctr' }),
+  });
+  return { privateKey: pair.private, ...identify(pair.private, options.passphrase) };
+}
+
+/**
+ * The public half and fingerprint of a private key (PEM or OpenSSH), checking it decrypts with
+ * the passphrase; throws KeyMaterialError saying what is wrong.
+ */
+export function identify(privateKey: string, passphrase?: string): KeyIdentity {
+  const parsed = ssh2.utils.parseKey(privateKey, passphrase);
+  if (parsed instanceof Error) {
+    const encrypted = /encrypted|passphrase|decrypt|bad decrypt|integrity/i.test(parsed.message);
+    throw new KeyMaterialError(encrypted ? 'passphrase' : 'unparsable');
+  }
+  const keyType = keyTypeOf(parsed.type);
+  if (!keyType || !parsed.isPrivateKey()) throw new KeyMaterialError('unsupported');
+  const wire = parsed.getPublicSSH();
+  const comment = parsed.comment ? ` ${parsed.comment}` : '';
+  return {
+    keyType,
+    publicKey: `${parsed.type} ${wire.toString('base64')}${comment}`,
+    fingerprint: fingerprintOf(wire),
+  };
+}
+
+function keyTypeOf(sshName: string): KeyType | undefined {
+  if (sshName === 'ssh-rsa') return 'rsa';
+  if (sshName === 'ssh-ed25519') return 'ed25519';
+  if (sshName.startsWith('ecdsa-sha2-')) return 'ecdsa';
+  return undefined;
+}
