@@ -42,7 +42,7 @@ export interface AuditPageFilter {
   /** Epoch ms, inclusive; either may be left open. */
   start?: number;
   end?: number;
-  /** Text the actor or the client address contains, in any case. */
+  /** Text the actor, the target or the client address contains, in any case. */
   who?: string;
   action?: string;
   outcome?: string;
@@ -123,6 +123,7 @@ export class AuditLogService {
         conditions.push(
           eb.or([
             sql<boolean>`lower(actor) like ${pattern} escape '!'`,
+            sql<boolean>`lower(target) like ${pattern} escape '!'`,
             sql<boolean>`lower(client_ip) like ${pattern} escape '!'`,
           ]),
         );

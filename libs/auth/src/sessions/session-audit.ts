@@ -10,7 +10,7 @@ const DAY_MS = 86_400_000;
 export interface AuditEventsQuery {
   limit: number;
   offset: number;
-  /** Text the user or the client address contains. */
+  /** Text the user, the one acted on or the client address contains. */
   who?: string;
   /** An upstream event type (login_success, user_create, ...). */
   eventType?: string;
