@@ -1,14 +1,5 @@
 import { Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiConsumes,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import {
   LocalAuthGuard,
@@ -18,6 +9,7 @@ import {
   TokenView,
   type UserRecord,
 } from '#auth';
+import { ApiErrors } from '#http';
 
 @ApiTags('auth')
 @Controller()
@@ -32,9 +24,18 @@ export class TokenController {
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiBody({ type: TokenRequestDto })
   @ApiOkResponse({ type: TokenView })
-  @ApiUnauthorizedResponse({ description: 'Invalid credentials' })
-  @ApiUnprocessableEntityResponse({ description: 'username or password missing' })
-  @ApiTooManyRequestsResponse({ description: 'Too many failed logins from this client' })
+  @ApiErrors({
+    401: 'Invalid credentials',
+    422: 'username or password missing or too long, or a grant_type other than password',
+    429: {
+      description: 'Too many failed logins from this client, or for this account',
+      headers: ['Retry-After'],
+    },
+    503: {
+      description: 'Too many logins wait for password hashing',
+      headers: ['Retry-After'],
+    },
+  })
   login(@Req() request: Request): Promise<TokenView> {
     return this.tokens.issue(request.user as UserRecord);
   }
