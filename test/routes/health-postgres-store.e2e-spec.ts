@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Response } from 'supertest';
 import { bearer, startTestApi, type TestApi } from '../support/api.js';
-import { adminQuery, createDatabase, type TestDatabase } from '../support/clusters.js';
+import { adminQuery } from '../support/clusters.js';
+import { createStoreDatabase, type StoreDatabase } from '../support/postgres-store.js';
 import { readTargets, type PgTarget } from '../support/targets-info.js';
 
 interface HealthBody {
@@ -25,10 +25,8 @@ async function waitForHealth(api: TestApi, status: number, timeoutMs = 10_000): 
 
 describe('HealthController and UsersController on a PostgreSQL store', () => {
   let target: PgTarget;
-  let database: TestDatabase | undefined;
+  let storeDatabase: StoreDatabase | undefined;
   let api: TestApi | undefined;
-  const role = `pgmon_store_${randomBytes(4).toString('hex')}`;
-  const password = randomBytes(12).toString('hex');
 
   function storeApi(): TestApi {
     assert.ok(api, 'the app started');
@@ -37,19 +35,15 @@ describe('HealthController and UsersController on a PostgreSQL store', () => {
 
   before(async () => {
     target = readTargets().pg.main;
-    database = await createDatabase(target, 'store');
-    await adminQuery(target, `CREATE ROLE "${role}" LOGIN PASSWORD '${password}'`);
-    await adminQuery(target, `ALTER DATABASE "${database.name}" OWNER TO "${role}"`);
-    const url = `postgresql://${role}:${password}@${target.host}:${target.port}/${database.name}`;
-    api = await startTestApi({ DATABASE_URL: url });
+    storeDatabase = await createStoreDatabase(target, 'store');
+    api = await startTestApi({ DATABASE_URL: storeDatabase.url });
   });
 
   after(async () => {
     try {
       await api?.close();
     } finally {
-      await database?.drop();
-      if (target) await adminQuery(target, `DROP ROLE IF EXISTS "${role}"`);
+      await storeDatabase?.drop();
     }
   });
 
@@ -64,21 +58,20 @@ describe('HealthController and UsersController on a PostgreSQL store', () => {
     });
 
     it('answers 503 with the store down when the store refuses logins, then 200 once it is back', async () => {
-      await adminQuery(target, `ALTER ROLE "${role}" NOLOGIN`);
-      await adminQuery(
-        target,
-        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1',
-        [role],
-      );
+      await storeDatabase?.refuseLogins();
       const started = Date.now();
       const down = await waitForHealth(storeApi(), 503);
       assert.ok(Date.now() - started < 10_000);
       const body = down.body as HealthBody;
       assert.equal(body.status, 'error');
       assert.equal(body.checks.store?.status, 'down');
-      assert.equal(down.text.includes(password), false, 'the store password is not shown');
+      assert.equal(
+        down.text.includes(storeDatabase?.password ?? ''),
+        false,
+        'no store password shown',
+      );
 
-      await adminQuery(target, `ALTER ROLE "${role}" LOGIN`);
+      await storeDatabase?.allowLogins();
       const up = await waitForHealth(storeApi(), 200);
       assert.equal((up.body as HealthBody).checks.store?.status, 'up');
     });
@@ -119,7 +112,7 @@ describe('HealthController and UsersController on a PostgreSQL store', () => {
         target,
         'SELECT login FROM users ORDER BY login',
         [],
-        database?.name,
+        storeDatabase?.database.name,
       );
       assert.deepEqual(
         rows.rows.map((row) => (row as { login: string }).login),

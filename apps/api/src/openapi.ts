@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { BEARER_SCHEME, PASSWORD_FLOW_SCHEME } from '#auth';
 import { PGMON_VERSION } from '#config';
+import { InternalErrorView } from '#http';
 import { API_PREFIX } from './api-aliases.js';
 
 /** Swagger UI at /docs and the OpenAPI document at /openapi.json (FastAPI's paths). */
@@ -15,6 +16,9 @@ export function setupOpenApi(app: INestApplication): void {
           `Every path is also served under ${API_PREFIX} (same handler, same roles), for the upstream project's web UI: pick the "${API_PREFIX}" server above.`,
       )
       .setVersion(PGMON_VERSION)
+      // 3.1: schemas are JSON Schema 2020-12 (null is a type, nullable objects are anyOf with
+      // null), which Swagger UI renders and any JSON Schema validator reads as it is.
+      .setOpenAPIVersion('3.1.0')
       .addServer('/', 'Seed paths')
       .addServer(API_PREFIX, `The same routes under ${API_PREFIX} (upstream clients)`)
       .addOAuth2(
@@ -22,6 +26,11 @@ export function setupOpenApi(app: INestApplication): void {
         PASSWORD_FLOW_SCHEME,
       )
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_SCHEME)
+      .addGlobalResponse({
+        status: 500,
+        description: 'An unexpected error: only an id, which names the full error in the log',
+        type: InternalErrorView,
+      })
       .build(),
   );
   SwaggerModule.setup('docs', app, withNativeApiPaths(document), {

@@ -21,6 +21,11 @@ export interface RangeLimits {
 const ISO_DATE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
+/** OpenAPI: the dates parseQueryDate reads (surrounding spaces are trimmed). */
+export const ISO_DATE_PATTERN = `^\\s*${ISO_DATE.source.slice(1, -1)}\\s*$`;
+/** OpenAPI: a date of a query string, where empty means "not given". */
+export const QUERY_DATE_PATTERN = `^$|${ISO_DATE_PATTERN}`;
+
 /**
  * Parses a date of a query (or, with `location`, of a body); undefined when absent, throws 422
  * naming the parameter when invalid. Fractions beyond milliseconds are cut, not rounded.

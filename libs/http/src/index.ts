@@ -1,5 +1,8 @@
 export type { ErrorBody, ValidationIssue } from './error-body.js';
 export { HttpMetrics } from './http-metrics.js';
+export { ApiErrors } from './openapi/api-errors.decorator.js';
+export type { ErrorDoc, ErrorStatus } from './openapi/api-errors.decorator.js';
+export { InternalErrorView } from './openapi/error-views.js';
 export { HttpPipelineModule } from './http.module.js';
 export { describeRequest, RequestLogMiddleware, safeUrl } from './request-log.middleware.js';
 export type { RequestWithId } from './request-log.middleware.js';

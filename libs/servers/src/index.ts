@@ -1,4 +1,5 @@
 export { CreateServerDto, UpdateServerDto } from './dto/server.dto.js';
+export { ApiServerName } from './dto/server-name.param.js';
 export { HOST_KEY_PATTERN, SERVER_NAME_PATTERN } from './dto/field-rules.js';
 export { hasSsh, SECRET_FIELDS, SSH_AUTH_TYPES, SSL_MODES } from './server.record.js';
 export type { SecretField, ServerRecord, SshAuthType, SslMode } from './server.record.js';

@@ -1,14 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import {
-  ApiBadGatewayResponse,
-  ApiGatewayTimeoutResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAuth } from '#auth';
-import { ServersService } from '#servers';
+import { ApiErrors } from '#http';
+import { ApiServerName, ServersService } from '#servers';
 import { ActivityQueryDto, ActivityService, ActivityView } from '#stats';
 
 @ApiTags('monitoring')
@@ -24,10 +18,14 @@ export class ActivityController {
   @ApiOperation({
     summary: 'Live sessions and running queries (pg_stat_activity), longest-running first',
   })
+  @ApiServerName()
   @ApiOkResponse({ type: ActivityView })
-  @ApiNotFoundResponse({ description: 'No such server' })
-  @ApiBadGatewayResponse({ description: 'PostgreSQL could not be reached; detail says why' })
-  @ApiGatewayTimeoutResponse({ description: 'PostgreSQL did not answer in time' })
+  @ApiErrors({
+    404: 'No such server',
+    422: 'A filter out of range',
+    502: 'PostgreSQL could not be reached; detail says why',
+    504: 'PostgreSQL did not answer in time',
+  })
   async sessions(
     @Param('server_name') name: string,
     @Query() query: ActivityQueryDto,

@@ -1,12 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import {
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAuth, Roles } from '#auth';
 import { resolvePeriod } from '#history';
+import { ApiErrors } from '#http';
 import { AuditLogService, type AuditRecord } from '#store';
 import { AuditEntryView, AuditQueryDto } from './audit.dto.js';
 
@@ -25,7 +21,7 @@ export class AuditController {
     summary: 'The audit log, newest first (default: the last 24 hours, 100 entries)',
   })
   @ApiOkResponse({ type: [AuditEntryView] })
-  @ApiUnprocessableEntityResponse({ description: 'Bad date, start_date after end_date, bad limit' })
+  @ApiErrors({ 422: 'Bad date, start_date after end_date, bad limit' })
   async list(@Query() query: AuditQueryDto): Promise<AuditEntryView[]> {
     const { start, end } = resolvePeriod(query.start_date, query.end_date, DAY_MS);
     const records = await this.audit.search({

@@ -1,26 +1,38 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { MAX_DATE_LENGTH, QUERY_DATE_PATTERN } from '#history';
+import { WholeNumber } from '#http';
 
 export const MAX_AUDIT_ROWS = 1000;
 
 export class AuditQueryDto {
   @ApiPropertyOptional({
     example: '2025-06-01T00:00:00Z',
-    description: 'ISO 8601; no zone means UTC. Default: 24 hours before end_date',
+    pattern: QUERY_DATE_PATTERN,
+    maxLength: MAX_DATE_LENGTH,
+    description: 'ISO 8601 date or date-time; no zone means UTC. Default: 24 hours before end_date',
   })
   @IsOptional()
   @IsString()
-  @MaxLength(40)
+  @MaxLength(MAX_DATE_LENGTH)
   start_date?: string;
 
-  @ApiPropertyOptional({ description: 'ISO 8601; no zone means UTC. Default: now' })
+  @ApiPropertyOptional({
+    example: '2025-06-08T00:00:00Z',
+    pattern: QUERY_DATE_PATTERN,
+    maxLength: MAX_DATE_LENGTH,
+    description: 'ISO 8601 date or date-time; no zone means UTC. Default: now',
+  })
   @IsOptional()
   @IsString()
-  @MaxLength(40)
+  @MaxLength(MAX_DATE_LENGTH)
   end_date?: string;
 
-  @ApiPropertyOptional({ description: 'Only entries of this user' })
+  @ApiPropertyOptional({
+    example: 'alice',
+    maxLength: 64,
+    description: 'Only entries of this user',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(64)
@@ -28,6 +40,7 @@ export class AuditQueryDto {
 
   @ApiPropertyOptional({
     example: 'session.*',
+    maxLength: 64,
     description: 'Only this action (`session.terminate`), or the actions of a prefix ending in *',
   })
   @IsOptional()
@@ -35,12 +48,15 @@ export class AuditQueryDto {
   @MaxLength(64)
   action?: string;
 
-  @ApiPropertyOptional({ default: 100, maximum: MAX_AUDIT_ROWS })
+  @ApiPropertyOptional({
+    type: 'integer',
+    default: 100,
+    minimum: 1,
+    maximum: MAX_AUDIT_ROWS,
+    example: 100,
+  })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be a whole number' })
-  @Min(1, { message: `limit must be between 1 and ${MAX_AUDIT_ROWS}` })
-  @Max(MAX_AUDIT_ROWS, { message: `limit must be between 1 and ${MAX_AUDIT_ROWS}` })
+  @WholeNumber('limit', 1, MAX_AUDIT_ROWS)
   limit?: number;
 }
 

@@ -1,14 +1,5 @@
 import { Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiConsumes,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
   clientOf,
@@ -19,6 +10,7 @@ import {
   TokenView,
   type UserRecord,
 } from '#auth';
+import { ApiErrors } from '#http';
 import { RefreshCookie } from './refresh-cookie.js';
 
 @ApiTags('auth')
@@ -41,9 +33,18 @@ export class TokenController {
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiBody({ type: TokenRequestDto })
   @ApiOkResponse({ type: TokenView })
-  @ApiUnauthorizedResponse({ description: 'Invalid credentials' })
-  @ApiUnprocessableEntityResponse({ description: 'username or password missing' })
-  @ApiTooManyRequestsResponse({ description: 'Too many failed logins from this client' })
+  @ApiErrors({
+    401: 'Invalid credentials',
+    422: 'username or password missing or too long, or a grant_type other than password',
+    429: {
+      description: 'Too many failed logins from this client, or for this account',
+      headers: ['Retry-After'],
+    },
+    503: {
+      description: 'Too many logins wait for password hashing',
+      headers: ['Retry-After'],
+    },
+  })
   async login(
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,

@@ -1,8 +1,9 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAuth } from '#auth';
 import { ChecksService, FleetEntryView, ServerChecksView } from '#checks';
-import { ServersService } from '#servers';
+import { ApiErrors } from '#http';
+import { ApiServerName, ServersService } from '#servers';
 
 const FROM_STORE =
   'From the collector’s last evaluation (every CHECKS_INTERVAL seconds), never a live read.';
@@ -22,8 +23,9 @@ export class ChecksController {
     summary: 'Every health check of one server: status, value, thresholds, hint, objects',
     description: FROM_STORE,
   })
+  @ApiServerName()
   @ApiOkResponse({ type: ServerChecksView })
-  @ApiNotFoundResponse({ description: 'No such server' })
+  @ApiErrors({ 404: 'No such server' })
   async server(@Param('server_name') name: string): Promise<ServerChecksView> {
     return this.checks.forServer(await this.servers.get(name));
   }

@@ -1,13 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import {
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiAuth } from '#auth';
-import { ServersService } from '#servers';
+import { ApiErrors } from '#http';
+import { ApiServerName, ServersService } from '#servers';
 import {
   DatabaseHistoryView,
   DatabaseSummaryView,
@@ -15,6 +10,13 @@ import {
   HistoryService,
   ServerHistoryView,
 } from '#history';
+
+const NO_SUCH_DATABASE =
+  'No such server, or a database without history that the server does not have';
+const BAD_PERIOD = 'Bad date, start_date after end_date, or a period longer than the retention';
+
+const ApiDatabaseName = (): MethodDecorator =>
+  ApiParam({ name: 'db_name', description: 'A database of the server', example: 'production' });
 
 @ApiTags('history')
 @ApiAuth()
@@ -31,11 +33,9 @@ export class HistoryController {
     description:
       'Answers from stored history even while the server is down. Commits are per bucket (differences of cumulative counters, restart- and reset-aware), never sums of raw counters.',
   })
+  @ApiServerName()
   @ApiOkResponse({ type: ServerHistoryView })
-  @ApiNotFoundResponse({ description: 'No such server' })
-  @ApiUnprocessableEntityResponse({
-    description: 'Bad date, start_date after end_date, or a period longer than the retention',
-  })
+  @ApiErrors({ 404: 'No such server', 422: BAD_PERIOD })
   async serverStats(
     @Param('server_name') name: string,
     @Query() query: HistoryQueryDto,
@@ -49,10 +49,10 @@ export class HistoryController {
     summary:
       'Short summary of one database: latest size and backends, commits of the last 24 hours',
   })
+  @ApiServerName()
+  @ApiDatabaseName()
   @ApiOkResponse({ type: DatabaseSummaryView })
-  @ApiNotFoundResponse({
-    description: 'No such server, or a database without history that the server does not have',
-  })
+  @ApiErrors({ 404: NO_SUCH_DATABASE })
   async databaseSummary(
     @Param('server_name') name: string,
     @Param('db_name') datname: string,
@@ -65,13 +65,10 @@ export class HistoryController {
     summary:
       'History of one database over a period: backends, size, commits and the other counters per bucket',
   })
+  @ApiServerName()
+  @ApiDatabaseName()
   @ApiOkResponse({ type: DatabaseHistoryView })
-  @ApiNotFoundResponse({
-    description: 'No such server, or a database without history that the server does not have',
-  })
-  @ApiUnprocessableEntityResponse({
-    description: 'Bad date, start_date after end_date, or a period longer than the retention',
-  })
+  @ApiErrors({ 404: NO_SUCH_DATABASE, 422: BAD_PERIOD })
   async databaseStats(
     @Param('server_name') name: string,
     @Param('db_name') datname: string,

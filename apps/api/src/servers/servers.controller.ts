@@ -9,19 +9,15 @@ import {
   Put,
   UseInterceptors,
 } from '@nestjs/common';
-import {
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAuth, AuditActor, MessageView, Roles, type RequestActor } from '#auth';
-import { CreateServerDto, ServersService, UpdateServerDto } from '#servers';
+import { ApiErrors } from '#http';
+import { ApiServerName, CreateServerDto, ServersService, UpdateServerDto } from '#servers';
 import { ServerCheckService, ServerCheckView, ServerStatusService, StatusEntry } from '#stats';
 import { ServersListCacheInterceptor } from './servers-list-cache.interceptor.js';
+
+const INVALID_FIELDS =
+  'Invalid fields; SSH settings without the credential they need; an unusable private key';
 
 /** The servers routes: configuration changes answer with the server's live status entry. */
 @ApiTags('servers')
@@ -46,8 +42,9 @@ export class ServersController {
 
   @Get(':server_name')
   @ApiOperation({ summary: 'One server with its live status (cached 5 s)' })
+  @ApiServerName()
   @ApiOkResponse({ type: StatusEntry })
-  @ApiNotFoundResponse({ description: 'No such server' })
+  @ApiErrors({ 404: 'No such server' })
   async get(@Param('server_name') name: string): Promise<StatusEntry> {
     return this.statuses.statusOf(await this.servers.get(name));
   }
@@ -56,8 +53,10 @@ export class ServersController {
   @Roles('operator')
   @ApiOperation({ summary: 'Add a server; saved even when unreachable now (its status says why)' })
   @ApiCreatedResponse({ type: StatusEntry })
-  @ApiConflictResponse({ description: 'A server with this name exists' })
-  @ApiUnprocessableEntityResponse({ description: 'Invalid fields' })
+  @ApiErrors({
+    409: 'A server with this name exists (in any case)',
+    422: INVALID_FIELDS,
+  })
   async create(
     @Body() body: CreateServerDto,
     @AuditActor() actor: RequestActor,
@@ -71,9 +70,13 @@ export class ServersController {
   @ApiOperation({
     summary: 'Change a server; empty or omitted secrets are kept; pools and caches are dropped',
   })
+  @ApiServerName()
   @ApiOkResponse({ type: StatusEntry })
-  @ApiNotFoundResponse({ description: 'No such server' })
-  @ApiConflictResponse({ description: 'The new name is taken' })
+  @ApiErrors({
+    404: 'No such server',
+    409: 'The new name is taken (in any case)',
+    422: `${INVALID_FIELDS}; a secret not sent again for a new place`,
+  })
   async update(
     @Param('server_name') name: string,
     @Body() body: UpdateServerDto,
@@ -86,8 +89,9 @@ export class ServersController {
   @Delete(':server_name')
   @Roles('operator')
   @ApiOperation({ summary: 'Delete a server and close its pools' })
+  @ApiServerName()
   @ApiOkResponse({ type: MessageView })
-  @ApiNotFoundResponse({ description: 'No such server' })
+  @ApiErrors({ 404: 'No such server' })
   async remove(
     @Param('server_name') name: string,
     @AuditActor() actor: RequestActor,
@@ -102,8 +106,12 @@ export class ServersController {
   @ApiOperation({
     summary: 'Check PostgreSQL (fresh connection) and SSH (no cache) now, and say what failed',
   })
+  @ApiServerName()
   @ApiOkResponse({ type: ServerCheckView })
-  @ApiNotFoundResponse({ description: 'No such server' })
+  @ApiErrors({
+    404: 'No such server',
+    429: 'Too many checks of the same host:port are running; try again in a few seconds',
+  })
   async test(@Param('server_name') name: string): Promise<ServerCheckView> {
     return this.checks.check(await this.servers.get(name));
   }

@@ -8,21 +8,11 @@ import {
   Post,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import {
-  ApiBadGatewayResponse,
-  ApiConflictResponse,
-  ApiForbiddenResponse,
-  ApiGatewayTimeoutResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAuth, AuditActor, CurrentUser, Roles, type AuthUser, type RequestActor } from '#auth';
 import { parseQueryDate } from '#history';
-import { ServersService } from '#servers';
+import { ApiErrors } from '#http';
+import { ApiServerName, ServersService } from '#servers';
 import {
   LocksService,
   LockTreeView,
@@ -51,10 +41,13 @@ export class SessionsController {
   @ApiOperation({
     summary: 'Who blocks whom, live: sessions that block others (roots) and those waiting on them',
   })
+  @ApiServerName()
   @ApiOkResponse({ type: LockTreeView })
-  @ApiNotFoundResponse({ description: 'No such server' })
-  @ApiBadGatewayResponse({ description: 'PostgreSQL could not be reached; detail says why' })
-  @ApiGatewayTimeoutResponse({ description: 'PostgreSQL did not answer in time' })
+  @ApiErrors({
+    404: 'No such server',
+    502: 'PostgreSQL could not be reached; detail says why',
+    504: 'PostgreSQL did not answer in time',
+  })
   async tree(@Param('server_name') name: string): Promise<LockTreeView> {
     return this.locks.tree(await this.servers.get(name));
   }
@@ -108,19 +101,14 @@ export class SessionsController {
 /** The answers both actions share, for OpenAPI. */
 function ActionResponses(): MethodDecorator {
   return applyDecorators(
-    ApiParam({ name: 'pid', type: Number }),
     ApiOkResponse({ type: SessionActionView }),
-    ApiForbiddenResponse({
-      description: 'Role too low, or policy forbids signalling this session (detail says why)',
+    ApiErrors({
+      404: 'No such server',
+      409: 'No session has this pid and backend_start, or it ended first',
+      422: 'Bad pid or backend_start',
+      502: 'PostgreSQL could not be reached, or the monitoring role lacks pg_signal_backend',
+      504: 'PostgreSQL did not answer in time',
     }),
-    ApiNotFoundResponse({ description: 'No such server' }),
-    ApiConflictResponse({ description: 'No session has this pid and backend_start' }),
-    ApiUnprocessableEntityResponse({ description: 'Bad pid or backend_start' }),
-    ApiBadGatewayResponse({
-      description:
-        'PostgreSQL could not be reached, or the monitoring role lacks pg_signal_backend',
-    }),
-    ApiGatewayTimeoutResponse({ description: 'PostgreSQL did not answer in time' }),
   );
 }
 

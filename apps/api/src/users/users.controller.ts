@@ -1,10 +1,9 @@
 import { Body, Controller, Delete, Get, Param, Post, Put } from '@nestjs/common';
 import {
-  ApiConflictResponse,
   ApiCreatedResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
 import {
@@ -20,6 +19,11 @@ import {
   type AuthUser,
   type RequestActor,
 } from '#auth';
+import { ApiErrors } from '#http';
+
+const ApiLogin = (): MethodDecorator =>
+  ApiParam({ name: 'login', description: 'The login, in any case', example: 'alice' });
+const LAST_ADMIN = 'Would leave no active admin';
 
 @ApiTags('users')
 @ApiAuth()
@@ -46,7 +50,7 @@ export class UsersController {
   @Roles('admin')
   @ApiOperation({ summary: 'Create a user (admin)' })
   @ApiCreatedResponse({ type: UserView })
-  @ApiConflictResponse({ description: 'The login is taken' })
+  @ApiErrors({ 409: 'The login is taken (in any case)', 422: 'Invalid fields' })
   async create(@Body() body: CreateUserDto, @AuditActor() actor: RequestActor): Promise<UserView> {
     const user = await this.users.create(
       {
@@ -64,8 +68,9 @@ export class UsersController {
   @Get(':login')
   @Roles('admin')
   @ApiOperation({ summary: 'One user, found by its login in any case (admin)' })
+  @ApiLogin()
   @ApiOkResponse({ type: UserView })
-  @ApiNotFoundResponse({ description: 'No such user' })
+  @ApiErrors({ 404: 'No such user' })
   async get(@Param('login') login: string): Promise<UserView> {
     return UserView.from(await this.users.get(login));
   }
@@ -73,9 +78,9 @@ export class UsersController {
   @Put(':login')
   @Roles('admin')
   @ApiOperation({ summary: 'Change a user’s password, role, active flag or e-mail (admin)' })
+  @ApiLogin()
   @ApiOkResponse({ type: UserView })
-  @ApiNotFoundResponse({ description: 'No such user' })
-  @ApiConflictResponse({ description: 'Would leave no active admin' })
+  @ApiErrors({ 404: 'No such user', 409: LAST_ADMIN, 422: 'Invalid fields' })
   async update(
     @Param('login') login: string,
     @Body() body: UpdateUserDto,
@@ -97,9 +102,9 @@ export class UsersController {
   @Delete(':login')
   @Roles('admin')
   @ApiOperation({ summary: 'Delete a user (admin)' })
+  @ApiLogin()
   @ApiOkResponse({ type: MessageView })
-  @ApiNotFoundResponse({ description: 'No such user' })
-  @ApiConflictResponse({ description: 'Would leave no active admin' })
+  @ApiErrors({ 404: 'No such user', 409: LAST_ADMIN })
   async remove(
     @Param('login') login: string,
     @AuditActor() actor: RequestActor,

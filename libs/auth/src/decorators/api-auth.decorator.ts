@@ -1,10 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiOAuth2,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOAuth2 } from '@nestjs/swagger';
+import { ApiErrors } from '#http';
 
 /** Names of the OpenAPI security schemes (see the API's OpenAPI setup). */
 export const BEARER_SCHEME = 'bearer';
@@ -12,12 +8,14 @@ export const PASSWORD_FLOW_SCHEME = 'password';
 
 /**
  * OpenAPI: the route needs a token. Swagger UI's "Authorize" offers both the login form
- * (OAuth2 password flow against POST /token) and pasting a token.
+ * (OAuth2 password flow against POST /token) and pasting a token. The 403 of a role too low is
+ * documented by @Roles, on the routes that have one.
  */
 export const ApiAuth = (): ClassDecorator & MethodDecorator =>
   applyDecorators(
     ApiBearerAuth(BEARER_SCHEME),
     ApiOAuth2([], PASSWORD_FLOW_SCHEME),
-    ApiUnauthorizedResponse({ description: 'Missing, invalid or expired token' }),
-    ApiForbiddenResponse({ description: 'Role too low for this route' }),
+    ApiErrors({
+      401: { description: 'Missing, invalid or expired token', headers: ['WWW-Authenticate'] },
+    }),
   );

@@ -1,13 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { MAX_LOGIN_FIELD_LENGTH } from '../login/login-form.js';
 
-/** OAuth2 password form (documentation only: LocalAuthGuard checks it). */
+const IGNORED = 'Accepted (OAuth2) and ignored';
+
+/** OAuth2 password form (documentation only: assertLoginForm and LocalAuthGuard check it). */
 export class TokenRequestDto {
-  @ApiProperty({ example: 'admin' }) username!: string;
-  @ApiProperty({ example: 'your_password' }) password!: string;
-  @ApiPropertyOptional({ example: 'password' }) grant_type?: string;
-  @ApiPropertyOptional() scope?: string;
-  @ApiPropertyOptional() client_id?: string;
-  @ApiPropertyOptional() client_secret?: string;
+  @ApiProperty({ example: 'admin', minLength: 1, maxLength: MAX_LOGIN_FIELD_LENGTH })
+  username!: string;
+  @ApiProperty({ example: 'your_password', minLength: 1, maxLength: MAX_LOGIN_FIELD_LENGTH })
+  password!: string;
+  @ApiPropertyOptional({ enum: ['password'], example: 'password' }) grant_type?: string;
+  @ApiPropertyOptional({ example: '', description: IGNORED }) scope?: string;
+  @ApiPropertyOptional({ example: '', description: IGNORED }) client_id?: string;
+  @ApiPropertyOptional({ example: '', description: IGNORED }) client_secret?: string;
 }
 
 export class TokenView {

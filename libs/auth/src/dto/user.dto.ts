@@ -41,6 +41,7 @@ function OptionalEmail(): PropertyDecorator {
     MaxLength(EMAIL_MAX),
   );
 }
+const PASSWORD_DOC = `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_BYTES} characters, at most ${PASSWORD_MAX_BYTES} bytes in UTF-8 (bcrypt reads no further)`;
 
 /**
  * Strict bodies: a field is either absent or of its type; `null`, a string for a boolean or a
@@ -48,14 +49,19 @@ function OptionalEmail(): PropertyDecorator {
  * the one exception: null removes it.
  */
 export class CreateUserDto {
-  @ApiProperty({ example: 'alice', pattern: LOGIN_PATTERN.source })
+  @ApiProperty({ example: 'alice', pattern: LOGIN_PATTERN.source, minLength: 1, maxLength: 64 })
   @IsString()
   @Matches(LOGIN_PATTERN, {
     message: 'login must be 1-64 characters of letters, digits, ".", "_", "@" or "-"',
   })
   login!: string;
 
-  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, example: 'a long passphrase' })
+  @ApiProperty({
+    minLength: PASSWORD_MIN_LENGTH,
+    maxLength: PASSWORD_MAX_BYTES,
+    example: 'a long passphrase',
+    description: PASSWORD_DOC,
+  })
   @IsString()
   @MinLength(PASSWORD_MIN_LENGTH, {
     message: `password must be at least ${PASSWORD_MIN_LENGTH} characters long`,
@@ -64,12 +70,12 @@ export class CreateUserDto {
   @Validate(PasswordBytesConstraint)
   password!: string;
 
-  @ApiPropertyOptional({ enum: ROLES, default: 'viewer' })
+  @ApiPropertyOptional({ enum: ROLES, default: 'viewer', example: 'operator' })
   @IsOptionalNotNull()
   @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
   role?: Role;
 
-  @ApiPropertyOptional({ default: true })
+  @ApiPropertyOptional({ default: true, example: true })
   @IsOptionalNotNull()
   @IsBoolean({ message: 'is_active must be true or false' })
   is_active?: boolean;
@@ -80,8 +86,11 @@ export class CreateUserDto {
 
 export class UpdateUserDto {
   @ApiPropertyOptional({
-    minLength: PASSWORD_MIN_LENGTH,
-    description: 'Omit or send empty to keep the password; null is refused',
+    // Empty, or the length of a new password.
+    pattern: `^$|^[\\s\\S]{${PASSWORD_MIN_LENGTH},}$`,
+    maxLength: PASSWORD_MAX_BYTES,
+    example: 'a new long passphrase',
+    description: `${PASSWORD_DOC}. Omit or send empty to keep the password; null is refused`,
   })
   @ValidateIf((_dto: unknown, value: unknown) => value !== undefined && value !== '')
   @IsString()
@@ -92,12 +101,12 @@ export class UpdateUserDto {
   @Validate(PasswordBytesConstraint)
   password?: string;
 
-  @ApiPropertyOptional({ enum: ROLES })
+  @ApiPropertyOptional({ enum: ROLES, example: 'operator' })
   @IsOptionalNotNull()
   @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
   role?: Role;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: true })
   @IsOptionalNotNull()
   @IsBoolean({ message: 'is_active must be true or false' })
   is_active?: boolean;

@@ -1,7 +1,7 @@
 import { UnprocessableEntityException } from '@nestjs/common';
 import type { ValidationIssue } from '#http';
 
-const MAX_FIELD_LENGTH = 1024;
+export const MAX_LOGIN_FIELD_LENGTH = 1024;
 
 /**
  * The OAuth2 password form (username, password; grant_type, scope, client_id, client_secret
@@ -16,10 +16,10 @@ export function assertLoginForm(body: unknown): void {
       issues.push({ loc: ['body', field], msg: 'Field required', type: 'missing' });
     } else if (typeof value !== 'string') {
       issues.push({ loc: ['body', field], msg: 'Must be a string', type: 'string_type' });
-    } else if (value.length > MAX_FIELD_LENGTH) {
+    } else if (value.length > MAX_LOGIN_FIELD_LENGTH) {
       issues.push({
         loc: ['body', field],
-        msg: `At most ${MAX_FIELD_LENGTH} characters`,
+        msg: `At most ${MAX_LOGIN_FIELD_LENGTH} characters`,
         type: 'string_too_long',
       });
     }

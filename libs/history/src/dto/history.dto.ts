@@ -1,23 +1,31 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { QUERY_DATE_PATTERN } from '../date-range.js';
+
+/** Longest date text read; the longest ISO 8601 form is 35 characters. */
+export const MAX_DATE_LENGTH = 40;
 
 export class HistoryQueryDto {
   @ApiPropertyOptional({
     example: '2025-06-01T00:00:00Z',
-    description: 'ISO 8601; no zone means UTC. Default: 7 days before end_date',
+    pattern: QUERY_DATE_PATTERN,
+    maxLength: MAX_DATE_LENGTH,
+    description: 'ISO 8601 date or date-time; no zone means UTC. Default: 7 days before end_date',
   })
   @IsOptional()
   @IsString()
-  @MaxLength(40)
+  @MaxLength(MAX_DATE_LENGTH)
   start_date?: string;
 
   @ApiPropertyOptional({
     example: '2025-06-08',
-    description: 'ISO 8601; no zone means UTC. Default: now',
+    pattern: QUERY_DATE_PATTERN,
+    maxLength: MAX_DATE_LENGTH,
+    description: 'ISO 8601 date or date-time; no zone means UTC. Default: now',
   })
   @IsOptional()
   @IsString()
-  @MaxLength(40)
+  @MaxLength(MAX_DATE_LENGTH)
   end_date?: string;
 }
 

@@ -13,6 +13,8 @@ export const HOST_KEY_PATTERN = /^SHA256:[A-Za-z0-9+/]{43}$/;
 export const PG_IDENTIFIER_PATTERN = /^\P{Cc}{1,63}$/u;
 export const SSH_USER_PATTERN = /^[A-Za-z0-9._][A-Za-z0-9._@-]{0,63}$/;
 export const MAX_SECRET_LENGTH = 1024;
+/** What PrivateKeyConstraint looks for in a key (its parse is checked by the service). */
+export const PRIVATE_KEY_MARKER = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 export const MAX_PRIVATE_KEY_LENGTH = 16384;
 
 const HOSTNAME =
@@ -37,7 +39,7 @@ export class PrivateKeyConstraint implements ValidatorConstraintInterface {
     return (
       value === null ||
       value === '' ||
-      (typeof value === 'string' && /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(value))
+      (typeof value === 'string' && PRIVATE_KEY_MARKER.test(value))
     );
   }
 

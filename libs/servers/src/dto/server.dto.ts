@@ -9,10 +9,18 @@ import {
   MAX_PRIVATE_KEY_LENGTH,
   MAX_SECRET_LENGTH,
   PG_IDENTIFIER_PATTERN,
+  PRIVATE_KEY_MARKER,
   PrivateKeyConstraint,
   SERVER_NAME_PATTERN,
   SSH_USER_PATTERN,
 } from './field-rules.js';
+
+/** OpenAPI: a secret's description (what the three values mean). */
+const SECRET_DOC = (what: string): string =>
+  `${what}; never returned. On update: omitted or empty keeps the stored one, null removes it`;
+
+/** OpenAPI: `pattern`, or the empty string (which these fields read as "not set"). */
+const emptyOr = (pattern: RegExp): string => `^$|${pattern.source}`;
 
 /** `""` from seed clients means "not set" for optional text fields. */
 const emptyToNull = ({ value }: { value: unknown }): unknown => (value === '' ? null : value);
@@ -25,7 +33,14 @@ const isNewSecret = (_dto: unknown, value: unknown): boolean =>
  * write-only: empty or omitted keeps the stored value on update, `null` removes it.
  */
 export class CreateServerDto {
-  @ApiProperty({ example: 'production-db', pattern: SERVER_NAME_PATTERN.source })
+  @ApiProperty({
+    example: 'production-db',
+    pattern: SERVER_NAME_PATTERN.source,
+    minLength: 1,
+    maxLength: 63,
+    description:
+      'Letters, digits, ".", "_" and "-", starting with a letter or digit; unique in any case',
+  })
   @IsString()
   @Matches(SERVER_NAME_PATTERN, {
     message:
@@ -33,7 +48,16 @@ export class CreateServerDto {
   })
   name!: string;
 
-  @ApiProperty({ example: '192.168.1.100' })
+  @ApiProperty({
+    example: 'localhost',
+    // Each alternative typed: nestjs/swagger drops `type` beside anyOf.
+    anyOf: [
+      { type: 'string', format: 'hostname', maxLength: 253 },
+      { type: 'string', format: 'ipv4' },
+      { type: 'string', format: 'ipv6' },
+    ],
+    description: 'A host name or an IP address (no scheme, port or path)',
+  })
   @IsString()
   @Validate(HostConstraint)
   host!: string;
@@ -42,23 +66,38 @@ export class CreateServerDto {
   @WholeNumber('port', 1, 65535)
   port!: number;
 
-  @ApiProperty({ example: 'pgmon', description: 'PostgreSQL role (pg_monitor is enough)' })
+  @ApiProperty({
+    example: 'pgmon',
+    pattern: PG_IDENTIFIER_PATTERN.source,
+    minLength: 1,
+    maxLength: 63,
+    description: 'PostgreSQL role (pg_monitor is enough); no control characters',
+  })
   @IsString()
   @Matches(PG_IDENTIFIER_PATTERN, {
     message: 'user must be 1-63 characters without control characters',
   })
   user!: string;
 
-  @ApiPropertyOptional({ writeOnly: true, description: 'PostgreSQL password; never returned' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: MAX_SECRET_LENGTH,
+    writeOnly: true,
+    example: 'pgmon-password',
+    description: SECRET_DOC('PostgreSQL password'),
+  })
   @ValidateIf(isNewSecret)
   @IsString()
   @MaxLength(MAX_SECRET_LENGTH)
   password?: string | null;
 
   @ApiPropertyOptional({
-    example: 'root',
+    type: String,
     nullable: true,
-    description: 'SSH login for disk usage; empty disables SSH',
+    example: 'monitor',
+    pattern: emptyOr(SSH_USER_PATTERN),
+    description: 'SSH login for disk usage; null or empty: no SSH',
   })
   @Transform(emptyToNull)
   @ValidateIf(isPresent)
@@ -68,7 +107,14 @@ export class CreateServerDto {
   })
   ssh_user?: string | null;
 
-  @ApiPropertyOptional({ writeOnly: true, description: 'SSH password; never returned' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: MAX_SECRET_LENGTH,
+    writeOnly: true,
+    example: 'ssh-password',
+    description: SECRET_DOC('SSH password'),
+  })
   @ValidateIf(isNewSecret)
   @IsString()
   @MaxLength(MAX_SECRET_LENGTH)
@@ -80,9 +126,12 @@ export class CreateServerDto {
   ssh_port?: number;
 
   @ApiPropertyOptional({
-    example: 'statistics',
+    type: String,
     nullable: true,
-    description: 'Database holding the seed’s pg_statistics history',
+    example: null,
+    pattern: emptyOr(PG_IDENTIFIER_PATTERN),
+    description:
+      'Database holding the seed’s pg_statistics history, e.g. "statistics"; null or empty: none',
   })
   @Transform(emptyToNull)
   @ValidateIf(isPresent)
@@ -94,6 +143,7 @@ export class CreateServerDto {
 
   @ApiPropertyOptional({
     enum: SSH_AUTH_TYPES,
+    example: 'password',
     description: 'Default: key when ssh_private_key is given, else password',
   })
   @IsOmittable()
@@ -101,8 +151,13 @@ export class CreateServerDto {
   ssh_auth_type?: SshAuthType;
 
   @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: MAX_PRIVATE_KEY_LENGTH,
+    pattern: emptyOr(PRIVATE_KEY_MARKER),
     writeOnly: true,
-    description: 'PEM or OpenSSH private key; never returned',
+    example: null,
+    description: SECRET_DOC('PEM or OpenSSH private key, for ssh_auth_type key'),
   })
   @ValidateIf(isNewSecret)
   @IsString()
@@ -111,8 +166,12 @@ export class CreateServerDto {
   ssh_private_key?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: MAX_SECRET_LENGTH,
     writeOnly: true,
-    description: 'Passphrase of the private key; never returned',
+    example: null,
+    description: SECRET_DOC('Passphrase of the private key'),
   })
   @ValidateIf(isNewSecret)
   @IsString()
@@ -123,6 +182,7 @@ export class CreateServerDto {
     format: 'uuid',
     nullable: true,
     type: String,
+    example: null,
     description:
       'A managed SSH key (GET /api/ssh-keys) to log in with instead of ssh_private_key; implies ssh_auth_type key. Empty or null: none',
   })
@@ -132,10 +192,12 @@ export class CreateServerDto {
   ssh_key_id?: string | null;
 
   @ApiPropertyOptional({
-    example: 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU',
+    type: String,
     nullable: true,
+    example: null,
+    pattern: emptyOr(HOST_KEY_PATTERN),
     description:
-      'Pinned SSH host key fingerprint; unset: recorded at first contact. null on update: trust the next key seen',
+      'Pinned SSH host key fingerprint as `ssh-keygen -lf` prints it (SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU); null or empty: recorded at first contact (on update: trust the next key seen)',
   })
   @Transform(emptyToNull)
   @ValidateIf(isPresent)
@@ -148,6 +210,9 @@ export class CreateServerDto {
   @ApiPropertyOptional({
     example: 'postgres',
     default: 'postgres',
+    pattern: PG_IDENTIFIER_PATTERN.source,
+    minLength: 1,
+    maxLength: 63,
     description: 'Database to connect to for live status',
   })
   @IsOmittable()
@@ -157,7 +222,7 @@ export class CreateServerDto {
   })
   database?: string;
 
-  @ApiPropertyOptional({ enum: SSL_MODES, default: 'disable' })
+  @ApiPropertyOptional({ enum: SSL_MODES, default: 'disable', example: 'disable' })
   @IsOmittable()
   @IsIn(SSL_MODES, { message: 'ssl_mode must be disable, require or verify-full' })
   ssl_mode?: SslMode;

@@ -16,12 +16,20 @@ export const MAX_ACTIVITY_ROWS = 5000;
 export const MAX_MIN_DURATION_MS = 366 * 24 * 3600 * 1000;
 
 export class ActivityQueryDto {
-  @ApiPropertyOptional({ enum: SESSION_STATES, description: 'Only sessions in this state' })
+  @ApiPropertyOptional({
+    enum: SESSION_STATES,
+    example: 'active',
+    description: 'Only sessions in this state',
+  })
   @IsOptional()
   @IsIn(SESSION_STATES, { message: `state must be one of: ${SESSION_STATES.join(', ')}` })
   state?: string;
 
-  @ApiPropertyOptional({ description: 'Only sessions connected to this database' })
+  @ApiPropertyOptional({
+    example: 'production',
+    maxLength: 63,
+    description: 'Only sessions connected to this database',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(63)
@@ -32,12 +40,19 @@ export class ActivityQueryDto {
     type: 'integer',
     minimum: 0,
     maximum: MAX_MIN_DURATION_MS,
+    example: 1000,
   })
   @IsOptional()
   @WholeNumber('min_duration_ms', 0, MAX_MIN_DURATION_MS)
   min_duration_ms?: number;
 
-  @ApiPropertyOptional({ default: 1000, type: 'integer', minimum: 1, maximum: MAX_ACTIVITY_ROWS })
+  @ApiPropertyOptional({
+    default: 1000,
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_ACTIVITY_ROWS,
+    example: 100,
+  })
   @IsOptional()
   @WholeNumber('limit', 1, MAX_ACTIVITY_ROWS)
   limit?: number;

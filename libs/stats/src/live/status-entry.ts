@@ -12,7 +12,13 @@ export class ErrorInfo {
  */
 export class StatusEntry extends ServerConfigView {
   @ApiProperty({ example: '14.5', nullable: true, type: String }) version!: string | null;
-  @ApiProperty({ example: { active: 5, idle: 10 }, nullable: true, type: Object })
+  @ApiProperty({
+    example: { active: 5, idle: 10 },
+    nullable: true,
+    type: 'object',
+    additionalProperties: { type: 'integer', minimum: 0 },
+    description: 'Client sessions by state',
+  })
   connections!: Record<string, number> | null;
   @ApiProperty({ example: 720.5, nullable: true, type: Number }) uptime_hours!: number | null;
   @ApiProperty({
