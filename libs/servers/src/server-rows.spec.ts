@@ -201,7 +201,7 @@ describe('server rows', () => {
   describe('toRowChanges', () => {
     it('returns no change of a stored field for an empty request', () => {
       const changes = toRowChanges(record({}, { pg_password: 'pg' }), {}, cipher);
-      assert.deepEqual(changes, { ssh_auth_type: 'password' });
+      assert.deepEqual(changes, { ssh_auth_type: 'password', ssh_key_id: null });
     });
 
     it('returns no password change for a password sent empty (kept)', () => {
