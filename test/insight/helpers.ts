@@ -22,6 +22,7 @@ export interface Totals {
   shared_blks_hit: number;
   shared_blks_read: number;
   temp_blks_written: number;
+  blk_read_time_ms: number;
   wal_bytes: number;
 }
 

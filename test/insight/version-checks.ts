@@ -13,9 +13,17 @@ import { uniqueName } from '../support/names.js';
 import { monitorBody } from '../support/server-bodies.js';
 import type { MatrixServer } from '../support/targets-info.js';
 import { eventually } from '../support/timing.js';
+import { pidOf } from '../sessions/session-clients.js';
 import { connect, entriesOf, InsightClient, repeat, since } from './helpers.js';
 
 const STATEMENT = 'select v from t where id = $1';
+const UPDATE = 'update t set v = -v where id = $1';
+const SCAN = 'select count(*) from big';
+/**
+ * About 27 MB: created in one statement, it passes the 16 MB ring of a bulk write, so most of it
+ * is not in shared_buffers (32 MB on every server of the tests) and a scan of it reads blocks.
+ */
+const BIG_TABLE = `create table big as select g as id, repeat('x', 400) as pad from generate_series(1, 60000) g`;
 
 /** The checks of one server; `app` is the API the test file started (one for every major). */
 export function versionChecks(target: MatrixServer, app: () => TestApi): void {
@@ -91,6 +99,55 @@ export function versionChecks(target: MatrixServer, app: () => TestApi): void {
       );
       await sleeping;
       await sleeper.end();
+    }
+  });
+
+  it('returns the WAL bytes of an update, and the blocks a scan read with their read time (shared_blk_read_time from 17)', async () => {
+    await adminQuery(target, BIG_TABLE, [], database.name);
+    await repeat(target, database.name, UPDATE, 5, [1]);
+    await repeat(target, database.name, SCAN, 1);
+    await admin.snapshot(server);
+    const answer = await admin.queries(server, { ...since(started), database: database.name });
+    const [update] = entriesOf(answer, UPDATE);
+    assert.equal(update?.calls, 5);
+    assert.ok((update?.wal_bytes ?? 0) > 0, JSON.stringify(update));
+    const [scan] = entriesOf(answer, SCAN);
+    assert.ok((scan?.shared_blks_read ?? 0) > 0, JSON.stringify(scan));
+    assert.ok((scan?.blk_read_time_ms ?? 0) > 0, JSON.stringify(scan));
+  });
+
+  it('returns a session waiting on a row lock with its wait event and the pid it waits for', async () => {
+    const [holder, waiter] = await Promise.all([
+      connect(target, database.name, 'insight-version-holder'),
+      connect(target, database.name, 'insight-version-waiter'),
+    ]);
+    try {
+      const [holderPid, waiterPid] = await Promise.all([pidOf(holder), pidOf(waiter)]);
+      await holder.query('begin');
+      await holder.query(UPDATE, [1]);
+      const waiting = waiter.query(UPDATE, [1]);
+      await eventually(
+        () =>
+          adminQuery(target, 'select 1 from pg_locks where pid = $1 and not granted', [waiterPid]),
+        (result) => result.rowCount === 1,
+        10_000,
+        'the session waiting',
+      );
+      await admin.sample(server);
+      const sample = await admin.activityAt(server, new Date().toISOString());
+      const session = sample.sessions.find((entry) => entry.pid === waiterPid);
+      assert.deepEqual(
+        [session?.state, session?.wait_event_type, session?.wait_event, session?.blocked_by],
+        ['active', 'Lock', 'transactionid', [holderPid]],
+      );
+      assert.equal(
+        sample.sessions.find((entry) => entry.pid === holderPid)?.state,
+        'idle in transaction',
+      );
+      await holder.query('rollback');
+      await waiting;
+    } finally {
+      await Promise.all([holder.end(), waiter.end()]);
     }
   });
 }
