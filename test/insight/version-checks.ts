@@ -116,7 +116,7 @@ export function versionChecks(target: MatrixServer, app: () => TestApi): void {
     assert.ok((scan?.blk_read_time_ms ?? 0) > 0, JSON.stringify(scan));
   });
 
-  it('returns a session waiting on a row lock with its wait event and the pid it waits for', async () => {
+  it('returns a session waiting on a row lock with its wait event, its blocker, and its query grouped by query_id from 14', async () => {
     const [holder, waiter] = await Promise.all([
       connect(target, database.name, 'insight-version-holder'),
       connect(target, database.name, 'insight-version-waiter'),
@@ -143,6 +143,22 @@ export function versionChecks(target: MatrixServer, app: () => TestApi): void {
       assert.equal(
         sample.sessions.find((entry) => entry.pid === holderPid)?.state,
         'idle in transaction',
+      );
+      const byWait = await admin.activityHistory(server, since(started));
+      assert.ok(
+        byWait.totals.some((total) => total.key === 'Lock:transactionid'),
+        JSON.stringify(byWait.totals),
+      );
+      // Grouped by query_id from 14 (the text shown beside it), by the text itself before.
+      const byQuery = await admin.activityHistory(server, { ...since(started), group_by: 'query' });
+      const keys = byQuery.totals
+        .filter((total) => (total.query ?? total.key) === UPDATE)
+        .map((total) => total.key);
+      assert.ok(keys.length > 0, JSON.stringify(byQuery.totals));
+      assert.equal(
+        keys.some((key) => /^-?\d+$/.test(key)),
+        versionNum >= 140000,
+        JSON.stringify(byQuery.totals),
       );
       await holder.query('rollback');
       await waiting;
