@@ -9,7 +9,7 @@ import { SessionSampleTask, StatementsSnapshotTask } from '#insight';
 import { ServersService, type ServerRecord } from '#servers';
 import { HistoryClient } from '../history/helpers.js';
 import { uniqueName } from '../support/names.js';
-import type { PgTarget } from '../support/targets-info.js';
+import type { PgServer } from '../support/targets-info.js';
 
 // ---------------------------------------------------------------------------------------------
 // response shapes (as the contract documents them)
@@ -22,6 +22,7 @@ export interface Totals {
   shared_blks_hit: number;
   shared_blks_read: number;
   temp_blks_written: number;
+  blk_read_time_ms: number;
   wal_bytes: number;
 }
 
@@ -167,7 +168,7 @@ export function since(from: number): Query {
 
 /** A superuser connection to `database` with a unique application name; end() it. */
 export async function connect(
-  cluster: PgTarget,
+  cluster: PgServer,
   database: string,
   prefix = 'insight-test',
 ): Promise<Client> {
@@ -186,7 +187,7 @@ export async function connect(
 
 /** Runs `text` exactly `times` times (extended protocol: one pg_stat_statements call each). */
 export async function repeat(
-  cluster: PgTarget,
+  cluster: PgServer,
   database: string,
   text: string,
   times: number,

@@ -1,11 +1,11 @@
 /**
  * Real client sessions for the locks, actions and checks tests: roles of their own on a shared
- * cluster, connections as those roles, and the backend_start PostgreSQL keeps for a pid.
+ * server of any major, connections as those roles, and the backend_start PostgreSQL keeps for a pid.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { adminQuery } from '../support/clusters.js';
-import type { PgTarget } from '../support/targets-info.js';
+import type { PgServer } from '../support/targets-info.js';
 
 export interface TestRole {
   name: string;
@@ -16,7 +16,7 @@ export interface TestRole {
 
 /** A LOGIN role `<prefix>_<random>` with the given roles granted (pg_monitor, pg_signal_backend...). */
 export async function createRole(
-  cluster: PgTarget,
+  cluster: PgServer,
   prefix: string,
   grants: string[] = [],
 ): Promise<TestRole> {
@@ -40,7 +40,7 @@ export async function createRole(
 
 /** A connected client as `role` on `database`; errors of a session ended under it are ignored. */
 export async function connectAs(
-  cluster: PgTarget,
+  cluster: PgServer,
   role: { name: string; password: string },
   database: string,
   applicationName = 'pgmon-test-session',
@@ -64,7 +64,7 @@ export async function pidOf(client: pg.Client): Promise<number> {
 }
 
 /** backend_start of a pid as pgmon gives it (ISO 8601, UTC, microseconds), read as superuser. */
-export async function backendStartOf(cluster: PgTarget, pid: number): Promise<string> {
+export async function backendStartOf(cluster: PgServer, pid: number): Promise<string> {
   const result = await adminQuery<{ started: string }>(
     cluster,
     `select to_char(backend_start at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as started
