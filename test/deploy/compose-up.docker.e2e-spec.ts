@@ -386,6 +386,19 @@ describe(
       assert.ok(body.last_stat_update, JSON.stringify(body));
     });
 
+    it('reads pg_stat_statements on both sample targets (query insight works out of the box)', async () => {
+      for (const target of ['target-a', 'target-b']) {
+        const { body } = await eventually(
+          () => getJson<{ available: boolean }>(url, `/server/${target}/queries`, token),
+          ({ status, body }) => status === 200 && body.available,
+          90_000,
+          `GET /server/${target}/queries`,
+          1000,
+        );
+        assert.equal(body.available, true, JSON.stringify(body));
+      }
+    });
+
     it('runs the collector as its own service with docker-compose.collector.yml', async () => {
       files.push('-f', 'docker-compose.collector.yml');
       const up = await compose(['up', '-d'], { timeoutMs: HEALTHY_WITHIN_MS });
