@@ -31,7 +31,9 @@ export async function startApiProcess(
   dataDir = mkdtempSync(join(tmpdir(), 'pgmon-bench-')),
   output: 'inherit' | 'ignore' = 'inherit',
 ): Promise<ApiProcess> {
-  const child = spawn(process.execPath, ['dist/apps/api/src/main.js'], {
+  // BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the API under the benchmark.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/apps/api/src/main.js'], {
     env: {
       PATH: process.env.PATH ?? '',
       DATA_DIR: dataDir,
