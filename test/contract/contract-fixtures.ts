@@ -1,20 +1,29 @@
 /**
  * What the contract test's calls act on: for each path parameter, an object that exists on the
- * real app and the real targets (a server on the main cluster, a user, a live session), one
- * that does not, and servers whose target fails. A parameter without an entry here is given
- * its documented example.
+ * real app and the real targets (a server on the main cluster, a user, a live session, a
+ * notification channel, a silence, an SSH key, a statement pgmon stored), one that does not,
+ * and servers whose target fails; for the query parameters that must name something that
+ * exists (a server to filter by, the time of a session sample), such a value. A parameter
+ * without an entry here is given its documented example.
  */
 import assert from 'node:assert/strict';
+import { SessionSampleTask, StatementsSnapshotTask } from '#insight';
+import { ServersService } from '#servers';
 import { bearer, type TestApi } from '../support/api.js';
+import { adminQuery } from '../support/clusters.js';
 import { uniqueName } from '../support/names.js';
 import { monitorBody } from '../support/server-bodies.js';
 import { readTargets } from '../support/targets-info.js';
 import { connectAs, createRole, type TestRole } from '../sessions/session-clients.js';
 
-/** A path value, and the body fields that must go with it (a session's backend_start). */
+/**
+ * A parameter's value, and the body fields that must go with it (a session's backend_start).
+ * `in: 'query'` marks a query parameter's value.
+ */
 export interface PathValue {
   value: string;
   body?: Record<string, unknown>;
+  in?: 'query';
 }
 
 export interface FixtureContext {
@@ -22,6 +31,8 @@ export interface FixtureContext {
   adminToken: string;
   /** Registers work to undo once the operation's tests are over. */
   onRelease: (release: () => Promise<void>) => void;
+  /** The values of the parameters before this one (the server of a statement). */
+  resolved: Record<string, PathValue>;
 }
 
 export interface PathFixture {
@@ -59,6 +70,32 @@ export const PATH_FIXTURES: Record<string, PathFixture> = {
     existing: liveSession,
     missing: '2147483647',
   },
+  name: {
+    existing: async (context) => ({ value: await createChannel(context) }),
+    missing: 'no-such-channel',
+  },
+  id: {
+    existing: async (context) => ({ value: await createSilence(context) }),
+    missing: '2147483647',
+  },
+  key_id: {
+    existing: async (context) => ({ value: await createSshKey(context) }),
+    missing: '00000000-0000-4000-8000-000000000000',
+  },
+  queryid: {
+    existing: async (context) => ({ value: await storedStatement(context) }),
+    missing: '1',
+  },
+};
+
+/** Query parameters whose value must name something that exists. */
+export const QUERY_FIXTURES: Record<string, PathFixture> = {
+  server: {
+    existing: async (context) => ({ value: await createServer(context, {}), in: 'query' }),
+  },
+  ts: {
+    existing: async (context) => ({ value: await sampledAt(context), in: 'query' }),
+  },
 };
 
 async function createServer(
@@ -79,6 +116,87 @@ async function createServer(
     await api.http.delete(`/servers/${name}`).set(bearer(adminToken));
   });
   return name;
+}
+
+function serverOf({ resolved }: FixtureContext): string {
+  const server = resolved.server_name?.value;
+  assert.ok(server, 'the server_name fixture comes first');
+  return server;
+}
+
+/**
+ * A webhook channel whose receiver refuses at once (the closed port): a test message is
+ * answered quickly, with what went wrong.
+ */
+async function createChannel({ api, adminToken, onRelease }: FixtureContext): Promise<string> {
+  const name = uniqueName('contract-channel');
+  const url = `http://127.0.0.1:${readTargets().closedPort}/hook`;
+  const created = await api.http
+    .post('/notification-channels')
+    .set(bearer(adminToken))
+    .send({ name, type: 'webhook', url });
+  assert.equal(created.status, 201, created.text);
+  onRelease(async () => {
+    await api.http.delete(`/notification-channels/${name}`).set(bearer(adminToken));
+  });
+  return name;
+}
+
+async function createSilence({ api, adminToken, onRelease }: FixtureContext): Promise<string> {
+  const created = await api.http
+    .post('/silences')
+    .set(bearer(adminToken))
+    .send({ check: 'disk_free', until: '2099-01-01T00:00:00Z', comment: 'contract test' });
+  assert.equal(created.status, 201, created.text);
+  const id = String((created.body as { id: number }).id);
+  onRelease(async () => {
+    await api.http.delete(`/silences/${id}`).set(bearer(adminToken));
+  });
+  return id;
+}
+
+async function createSshKey({ api, adminToken, onRelease }: FixtureContext): Promise<string> {
+  const created = await api.http
+    .post('/api/ssh-keys/generate')
+    .set(bearer(adminToken))
+    .send({ name: uniqueName('contract-key'), key_type: 'ed25519' });
+  assert.equal(created.status, 201, created.text);
+  const id = (created.body as { id: string }).id;
+  onRelease(async () => {
+    await api.http.delete(`/api/ssh-keys/${id}`).set(bearer(adminToken));
+  });
+  return id;
+}
+
+/**
+ * A statement of the documented examples' database and user (postgres, postgres) that pgmon
+ * stored: run between two snapshots of the server, as the collector takes them.
+ */
+async function storedStatement(context: FixtureContext): Promise<string> {
+  const { api, adminToken } = context;
+  const name = serverOf(context);
+  const server = await api.app.get(ServersService).get(name);
+  const snapshots = api.app.get(StatementsSnapshotTask);
+  const from = new Date(Date.now() - 60_000).toISOString();
+  await snapshots.run(server);
+  await adminQuery(readTargets().pg.main, 'select $1::int + 1 as contract_statement', [1]);
+  await snapshots.run(server);
+  const listed = await api.http
+    .get(`/server/${name}/queries`)
+    .query({ database: 'postgres', user: 'postgres', start_date: from })
+    .set(bearer(adminToken));
+  assert.equal(listed.status, 200, listed.text);
+  const queryid = (listed.body as { queries: { queryid: string }[] }).queries[0]?.queryid;
+  assert.ok(queryid, `a statement was stored: ${listed.text}`);
+  return queryid;
+}
+
+/** The time of a session sample of the server, taken now as the collector takes it. */
+async function sampledAt(context: FixtureContext): Promise<string> {
+  const { api } = context;
+  const server = await api.app.get(ServersService).get(serverOf(context));
+  await api.app.get(SessionSampleTask).run(server);
+  return new Date().toISOString();
 }
 
 /** A client session of a role of its own on the main cluster, idle, with its backend_start. */
