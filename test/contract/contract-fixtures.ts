@@ -220,8 +220,9 @@ async function liveSession({ onRelease }: FixtureContext): Promise<PathValue> {
 }
 
 /**
- * Removes every server, and every user but `keep`, through the API: what one operation's
- * examples created (a server named as the example) must not collide with the next one's.
+ * Removes every server, SSH key and notification channel, and every user but `keep`, through
+ * the API: what one operation's examples created (a server or a key named as the example) must
+ * not collide with the next one's.
  */
 export async function removeCreatedObjects(
   api: TestApi,
@@ -233,6 +234,14 @@ export async function removeCreatedObjects(
   assert.equal(servers.status, 200, servers.text);
   for (const { name } of servers.body as { name: string }[]) {
     await api.http.delete(`/servers/${encodeURIComponent(name)}`).set(auth);
+  }
+  for (const collection of ['/api/ssh-keys', '/notification-channels']) {
+    const listed = await api.http.get(collection).set(auth);
+    assert.equal(listed.status, 200, listed.text);
+    for (const item of listed.body as { id?: string; name: string }[]) {
+      const key = encodeURIComponent(item.id ?? item.name);
+      await api.http.delete(`${collection}/${key}`).set(auth);
+    }
   }
   const users = await api.http.get('/users').set(auth);
   assert.equal(users.status, 200, users.text);

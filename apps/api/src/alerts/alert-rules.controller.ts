@@ -1,9 +1,14 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { AlertRulesService, AlertRuleView, ServerRuleView, UpdateAlertRuleDto } from '#alerts';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  AlertRulePathDto,
+  AlertRulesService,
+  AlertRuleView,
+  ServerRuleView,
+  UpdateAlertRuleDto,
+} from '#alerts';
 import { ApiAuth, AuditActor, Roles, type RequestActor } from '#auth';
 import { ApiErrors } from '#http';
-import { CHECK_IDS } from '#checks';
 
 /** Alert rules: per check, for every server and per server. */
 @ApiTags('alerts')
@@ -30,21 +35,15 @@ export class AlertRulesController {
     description:
       'warning and critical replace the check’s levels (defaults, then CHECK_THRESHOLDS) on every server; servers, when sent, replaces every per-server setting of the check. The levels change what GET /server/{name}/checks evaluates, from the next evaluation on.',
   })
-  @ApiParam({
-    name: 'check',
-    // In `schema`: nestjs/swagger drops the example of a parameter given as an enum.
-    schema: { type: 'string', enum: [...CHECK_IDS], example: 'long_running_queries' },
-  })
   @ApiOkResponse({ type: AlertRuleView })
   @ApiErrors({
-    404: 'No such check',
-    422: 'A field of the wrong type, an unknown server, or a warning level beyond the critical one',
+    422: 'An unknown check, a field of the wrong type, an unknown server, or a warning level beyond the critical one',
   })
   update(
-    @Param('check') check: string,
+    @Param() path: AlertRulePathDto,
     @Body() body: UpdateAlertRuleDto,
     @AuditActor() actor: RequestActor,
   ): Promise<AlertRuleView> {
-    return this.rules.update(check, body, actor);
+    return this.rules.update(path.check, body, actor);
   }
 }

@@ -83,7 +83,7 @@ export class SshKeysController {
   @ApiKeyId()
   @ApiOperation({ summary: 'Rename a key or change its description' })
   @ApiOkResponse({ type: SshKeyView })
-  @ApiErrors({ 404: 'No such key', 409: 'The name is taken' })
+  @ApiErrors({ 404: 'No such key', 409: 'The name is taken', 422: 'Invalid fields' })
   async update(
     @Param('key_id') id: string,
     @Body() body: UpdateSshKeyDto,

@@ -1,16 +1,10 @@
 import type { RequestActor } from '#auth';
-import {
-  Injectable,
-  NotFoundException,
-  OnModuleInit,
-  UnprocessableEntityException,
-} from '@nestjs/common';
+import { Injectable, OnModuleInit, UnprocessableEntityException } from '@nestjs/common';
 import type { ThresholdLevels } from '#config';
 import {
   CATALOG,
   CHECK_IDS,
   CheckThresholds,
-  isCheckId,
   type CheckId,
   type StoredLevels,
   type StoredLevelsSource,
@@ -70,14 +64,10 @@ export class AlertRulesService implements StoredLevelsSource, OnModuleInit {
   }
 
   async update(
-    check: string,
+    check: CheckId,
     input: UpdateAlertRuleDto,
     actor: RequestActor,
   ): Promise<AlertRuleView> {
-    if (!isCheckId(check))
-      throw new NotFoundException(
-        `Check ${check} not found; the checks are ${CHECK_IDS.join(', ')}`,
-      );
     const [everywhere, perServer, servers] = await Promise.all([
       this.repository.everywhere(),
       this.repository.perServer(),

@@ -30,7 +30,7 @@ export class StatementPeriodQueryDto extends RecentPeriodQueryDto {
   database?: string;
 
   @ApiPropertyOptional({
-    example: 'pgmon',
+    example: 'postgres',
     maxLength: 63,
     description: 'Only statements run by this user',
   })
