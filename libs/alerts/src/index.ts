@@ -5,12 +5,7 @@ export { SilencesService } from './silences/silences.service.js';
 export { ChannelsService } from './channels/channels.service.js';
 export { DeliveriesService } from './delivery/deliveries.service.js';
 export { signature, SIGNATURE_HEADER } from './delivery/message.js';
-export {
-  AlertRulePathDto,
-  AlertRuleView,
-  ServerRuleView,
-  UpdateAlertRuleDto,
-} from './dto/alert-rules.dto.js';
+export { AlertRuleView, ServerRuleView, UpdateAlertRuleDto } from './dto/alert-rules.dto.js';
 export {
   AlertHistoryQueryDto,
   AlertHistoryView,

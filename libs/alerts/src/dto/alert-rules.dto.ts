@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsNumber, IsObject, ValidateIf } from 'class-validator';
-import { CHECK_IDS, type CheckId } from '#checks';
+import { IsBoolean, IsNumber, IsObject, ValidateIf } from 'class-validator';
+import { CHECK_IDS } from '#checks';
 import { IsOmittable, WholeNumber } from '#http';
 
 /** A week: the longest an alert may wait before it fires. */
@@ -68,13 +68,6 @@ export class AlertRuleView {
     description: 'Per server name: what differs there (absent fields inherit the rule’s)',
   })
   servers!: Record<string, ServerRuleView>;
-}
-
-/** The check of PUT /alert-rules/{check}: one of the catalog's, else a 422 at path.check. */
-export class AlertRulePathDto {
-  @ApiProperty({ enum: CHECK_IDS, example: 'long_running_queries' })
-  @IsIn(CHECK_IDS, { message: `check must be one of ${CHECK_IDS.join(', ')}` })
-  check!: CheckId;
 }
 
 /** PUT /alert-rules/{check}: omitted fields keep their value; `servers`, when sent, replaces them all. */

@@ -1,10 +1,16 @@
 import type { RequestActor } from '#auth';
-import { Injectable, OnModuleInit, UnprocessableEntityException } from '@nestjs/common';
+import {
+  Injectable,
+  NotFoundException,
+  OnModuleInit,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import type { ThresholdLevels } from '#config';
 import {
   CATALOG,
   CHECK_IDS,
   CheckThresholds,
+  isCheckId,
   type CheckId,
   type StoredLevels,
   type StoredLevelsSource,
@@ -64,10 +70,14 @@ export class AlertRulesService implements StoredLevelsSource, OnModuleInit {
   }
 
   async update(
-    check: CheckId,
+    check: string,
     input: UpdateAlertRuleDto,
     actor: RequestActor,
   ): Promise<AlertRuleView> {
+    if (!isCheckId(check))
+      throw new NotFoundException(
+        `Check ${check} not found; the checks are ${CHECK_IDS.join(', ')}`,
+      );
     const [everywhere, perServer, servers] = await Promise.all([
       this.repository.everywhere(),
       this.repository.perServer(),
