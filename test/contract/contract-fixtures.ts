@@ -44,6 +44,9 @@ export interface PathFixture {
   failing?(context: FixtureContext): Promise<string[]>;
 }
 
+/** No call of the contract test may hang the run: one that does fails, naming itself. */
+export const CALL_TIMEOUT = { response: 20_000, deadline: 30_000 };
+
 export const PATH_FIXTURES: Record<string, PathFixture> = {
   server_name: {
     // The actions role (pg_monitor and pg_signal_backend), so that session actions can succeed.
@@ -109,11 +112,15 @@ async function createServer(
     password: main.actionsPassword,
     ...extra,
   });
-  const created = await api.http.post('/servers').set(bearer(adminToken)).send(body);
+  const created = await api.http
+    .post('/servers')
+    .set(bearer(adminToken))
+    .timeout(CALL_TIMEOUT)
+    .send(body);
   assert.equal(created.status, 201, created.text);
   // Deleted by name first: listing the servers would wait for the ones that never answer.
   onRelease(async () => {
-    await api.http.delete(`/servers/${name}`).set(bearer(adminToken));
+    await api.http.delete(`/servers/${name}`).set(bearer(adminToken)).timeout(CALL_TIMEOUT);
   });
   return name;
 }
@@ -134,10 +141,14 @@ async function createChannel({ api, adminToken, onRelease }: FixtureContext): Pr
   const created = await api.http
     .post('/notification-channels')
     .set(bearer(adminToken))
+    .timeout(CALL_TIMEOUT)
     .send({ name, type: 'webhook', url });
   assert.equal(created.status, 201, created.text);
   onRelease(async () => {
-    await api.http.delete(`/notification-channels/${name}`).set(bearer(adminToken));
+    await api.http
+      .delete(`/notification-channels/${name}`)
+      .set(bearer(adminToken))
+      .timeout(CALL_TIMEOUT);
   });
   return name;
 }
@@ -146,11 +157,12 @@ async function createSilence({ api, adminToken, onRelease }: FixtureContext): Pr
   const created = await api.http
     .post('/silences')
     .set(bearer(adminToken))
+    .timeout(CALL_TIMEOUT)
     .send({ check: 'disk_free', until: '2099-01-01T00:00:00Z', comment: 'contract test' });
   assert.equal(created.status, 201, created.text);
   const id = String((created.body as { id: number }).id);
   onRelease(async () => {
-    await api.http.delete(`/silences/${id}`).set(bearer(adminToken));
+    await api.http.delete(`/silences/${id}`).set(bearer(adminToken)).timeout(CALL_TIMEOUT);
   });
   return id;
 }
@@ -159,11 +171,12 @@ async function createSshKey({ api, adminToken, onRelease }: FixtureContext): Pro
   const created = await api.http
     .post('/api/ssh-keys/generate')
     .set(bearer(adminToken))
+    .timeout(CALL_TIMEOUT)
     .send({ name: uniqueName('contract-key'), key_type: 'ed25519' });
   assert.equal(created.status, 201, created.text);
   const id = (created.body as { id: string }).id;
   onRelease(async () => {
-    await api.http.delete(`/api/ssh-keys/${id}`).set(bearer(adminToken));
+    await api.http.delete(`/api/ssh-keys/${id}`).set(bearer(adminToken)).timeout(CALL_TIMEOUT);
   });
   return id;
 }
@@ -184,7 +197,8 @@ async function storedStatement(context: FixtureContext): Promise<string> {
   const listed = await api.http
     .get(`/server/${name}/queries`)
     .query({ database: 'postgres', user: 'postgres', start_date: from })
-    .set(bearer(adminToken));
+    .set(bearer(adminToken))
+    .timeout(CALL_TIMEOUT);
   assert.equal(listed.status, 200, listed.text);
   const queryid = (listed.body as { queries: { queryid: string }[] }).queries[0]?.queryid;
   assert.ok(queryid, `a statement was stored: ${listed.text}`);
@@ -230,22 +244,29 @@ export async function removeCreatedObjects(
   keep: Set<string>,
 ): Promise<void> {
   const auth = bearer(adminToken);
-  const servers = await api.http.get('/servers').set(auth);
+  const servers = await api.http.get('/servers').set(auth).timeout(CALL_TIMEOUT);
   assert.equal(servers.status, 200, servers.text);
   for (const { name } of servers.body as { name: string }[]) {
-    await api.http.delete(`/servers/${encodeURIComponent(name)}`).set(auth);
+    await api.http
+      .delete(`/servers/${encodeURIComponent(name)}`)
+      .set(auth)
+      .timeout(CALL_TIMEOUT);
   }
   for (const collection of ['/api/ssh-keys', '/notification-channels']) {
-    const listed = await api.http.get(collection).set(auth);
+    const listed = await api.http.get(collection).set(auth).timeout(CALL_TIMEOUT);
     assert.equal(listed.status, 200, listed.text);
     for (const item of listed.body as { id?: string; name: string }[]) {
       const key = encodeURIComponent(item.id ?? item.name);
-      await api.http.delete(`${collection}/${key}`).set(auth);
+      await api.http.delete(`${collection}/${key}`).set(auth).timeout(CALL_TIMEOUT);
     }
   }
-  const users = await api.http.get('/users').set(auth);
+  const users = await api.http.get('/users').set(auth).timeout(CALL_TIMEOUT);
   assert.equal(users.status, 200, users.text);
   for (const { login } of users.body as { login: string }[]) {
-    if (!keep.has(login)) await api.http.delete(`/users/${encodeURIComponent(login)}`).set(auth);
+    if (!keep.has(login))
+      await api.http
+        .delete(`/users/${encodeURIComponent(login)}`)
+        .set(auth)
+        .timeout(CALL_TIMEOUT);
   }
 }

@@ -24,6 +24,7 @@ import {
 import { createStoreDatabase } from '../support/postgres-store.js';
 import { readTargets } from '../support/targets-info.js';
 import {
+  CALL_TIMEOUT,
   PATH_FIXTURES,
   QUERY_FIXTURES,
   removeCreatedObjects,
@@ -53,9 +54,6 @@ const ENV = {
   STATUS_DEADLINE_MS: '1500',
   NOTIFICATION_TIMEOUT_MS: '2000',
 };
-
-/** No call of the walk may hang the run: one that does fails, naming itself. */
-const CALL_TIMEOUT = { response: 20_000, deadline: 30_000 };
 
 /** Body fields that a normal call needs and no published example may hold: real credentials. */
 const NORMAL_BODIES: Record<string, () => Record<string, unknown>> = {
@@ -617,7 +615,7 @@ async function healthWithStoreDown(): Promise<Response> {
 async function healthAnswering(status: number): Promise<Response> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const response = await api.http.get('/api/health');
+    const response = await api.http.get('/api/health').timeout(CALL_TIMEOUT);
     if (response.status === status || Date.now() > deadline) return response;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
