@@ -24,7 +24,9 @@ import {
 import { createStoreDatabase } from '../support/postgres-store.js';
 import { readTargets } from '../support/targets-info.js';
 import {
+  CALL_TIMEOUT,
   PATH_FIXTURES,
+  QUERY_FIXTURES,
   removeCreatedObjects,
   type FixtureContext,
   type PathValue,
@@ -50,6 +52,7 @@ const ENV = {
   LOGIN_MAX_FAILURES: '1000',
   PG_CONNECT_TIMEOUT_MS: '1000',
   STATUS_DEADLINE_MS: '1500',
+  NOTIFICATION_TIMEOUT_MS: '2000',
 };
 
 /** Body fields that a normal call needs and no published example may hold: real credentials. */
@@ -60,6 +63,13 @@ const NORMAL_BODIES: Record<string, () => Record<string, unknown>> = {
 /** Error answers that no generic call provokes, each provoked for real. */
 const ERROR_CALLS: Record<string, () => Promise<Response>> = {
   'GET /api/health': healthWithStoreDown,
+  'POST /api/logout': () =>
+    api.http.post('/api/logout').set('Origin', 'https://elsewhere.example').timeout(CALL_TIMEOUT),
+};
+
+/** What a normal call needs that no document can hold: a session's refresh cookie. */
+const NORMAL_COOKIES: Record<string, () => Promise<string>> = {
+  'POST /api/refresh': refreshCookie,
 };
 
 const CONTRACT_USERS: Record<Exclude<TestRole, 'admin'>, string> = {
@@ -82,6 +92,7 @@ interface Call {
   query: Record<string, unknown>;
   body: unknown;
   role: TestRole | null;
+  cookie?: string;
 }
 
 /** Statuses each route answered and whose body validated, over all its tests. */
@@ -144,12 +155,15 @@ function operationTests(entry: DocumentedOperation): void {
       return tokens.admin;
     },
     onRelease: (release) => releases.push(release),
+    resolved: {},
   };
   let path: Record<string, PathValue> = {};
+  let cookie: string | undefined;
   let exampleStatus: number | undefined;
 
   before(async () => {
     path = await existingPathValues(entry, context);
+    cookie = await NORMAL_COOKIES[entry.route]?.();
   });
 
   after(async () => {
@@ -172,7 +186,7 @@ function operationTests(entry: DocumentedOperation): void {
   });
 
   it('answers a normal call, and one with only the required parameters, with a documented 2xx', async () => {
-    const normal = normalCall(entry, path);
+    const normal = normalCall(entry, path, cookie);
     if (normal) assertSuccess(await send(entry, normal));
     else assert.ok(isSuccess(exampleStatus), `the example call answered ${exampleStatus}`);
     const minimal = minimalCall(entry, path);
@@ -242,23 +256,34 @@ function queryParameters(entry: DocumentedOperation) {
   return (entry.operation.parameters ?? []).filter((parameter) => parameter.in === 'query');
 }
 
-/** For each path parameter, an object that exists (its fixture), else its example. */
+/**
+ * For each path parameter, an object that exists (its fixture), else its example; then the
+ * query parameters that must name something that exists (their fixtures).
+ */
 async function existingPathValues(
   entry: DocumentedOperation,
   context: FixtureContext,
 ): Promise<Record<string, PathValue>> {
-  const values: Record<string, PathValue> = {};
+  const values: Record<string, PathValue> = context.resolved;
   for (const parameter of pathParameters(entry)) {
     const fixture = PATH_FIXTURES[parameter.name];
     values[parameter.name] = fixture
       ? await fixture.existing(context)
       : { value: String(parameterExampleOf(parameter)) };
   }
+  for (const parameter of queryParameters(entry)) {
+    const fixture = QUERY_FIXTURES[parameter.name];
+    if (fixture) values[parameter.name] = await fixture.existing(context);
+  }
   return values;
 }
 
 function pathStrings(path: Record<string, PathValue>): Record<string, string> {
-  return Object.fromEntries(Object.entries(path).map(([name, { value }]) => [name, value]));
+  return Object.fromEntries(
+    Object.entries(path)
+      .filter(([, value]) => value.in !== 'query')
+      .map(([name, { value }]) => [name, value]),
+  );
 }
 
 function exampleBody(entry: DocumentedOperation): unknown {
@@ -266,11 +291,20 @@ function exampleBody(entry: DocumentedOperation): unknown {
   return body ? bodyExampleOf(document, body.media) : undefined;
 }
 
-function exampleQuery(entry: DocumentedOperation, required = false): Record<string, unknown> {
+/** The query's examples, or the values of its fixtures (objects that exist). */
+function exampleQuery(
+  entry: DocumentedOperation,
+  path: Record<string, PathValue>,
+  required = false,
+): Record<string, unknown> {
   return Object.fromEntries(
     queryParameters(entry)
       .filter((parameter) => !required || parameter.required === true)
-      .map((parameter) => [parameter.name, parameterExampleOf(parameter)]),
+      .map((parameter) => {
+        const fixture = path[parameter.name];
+        const value = fixture?.in === 'query' ? fixture.value : parameterExampleOf(parameter);
+        return [parameter.name, value];
+      }),
   );
 }
 
@@ -279,21 +313,32 @@ function exampleCall(entry: DocumentedOperation, path: Record<string, PathValue>
   return {
     label: 'example',
     path: pathStrings(path),
-    query: exampleQuery(entry),
+    query: exampleQuery(entry, path),
     body: exampleBody(entry),
     role: defaultRole(entry),
   };
 }
 
-/** The example with what only the test can know (a session's backend_start, credentials). */
-function normalCall(entry: DocumentedOperation, path: Record<string, PathValue>): Call | undefined {
+/**
+ * The example with what only the test can know (a session's backend_start, credentials, a
+ * refresh cookie).
+ */
+function normalCall(
+  entry: DocumentedOperation,
+  path: Record<string, PathValue>,
+  cookie?: string,
+): Call | undefined {
   const overrides = {
     ...Object.assign({}, ...Object.values(path).map((value) => value.body ?? {})),
     ...NORMAL_BODIES[entry.route]?.(),
   } as Record<string, unknown>;
-  if (Object.keys(overrides).length === 0) return undefined;
+  if (Object.keys(overrides).length === 0 && cookie === undefined) return undefined;
   const example = exampleCall(entry, path);
-  return { ...example, label: 'normal', body: { ...(example.body as object), ...overrides } };
+  const body =
+    Object.keys(overrides).length === 0
+      ? example.body
+      : { ...(example.body as object), ...overrides };
+  return { ...example, label: 'normal', body, ...(cookie !== undefined && { cookie }) };
 }
 
 /** The example without its optional query parameters (the defaults), when it has some. */
@@ -301,8 +346,10 @@ function minimalCall(
   entry: DocumentedOperation,
   path: Record<string, PathValue>,
 ): Call | undefined {
-  const query = exampleQuery(entry, true);
-  if (Object.keys(query).length === Object.keys(exampleQuery(entry)).length) return undefined;
+  const query = exampleQuery(entry, path, true);
+  if (Object.keys(query).length === Object.keys(exampleQuery(entry, path)).length) {
+    return undefined;
+  }
   return { ...(normalCall(entry, path) ?? exampleCall(entry, path)), label: 'minimal', query };
 }
 
@@ -363,8 +410,9 @@ async function send(entry: DocumentedOperation, call: Call): Promise<Response> {
       encodeURIComponent(call.path[name] ?? ''),
     );
   const verb = entry.method as 'get' | 'post' | 'put' | 'delete' | 'patch';
-  let request = api.http[verb](url);
+  let request = api.http[verb](url).timeout(CALL_TIMEOUT);
   if (call.role !== null) request = request.set(bearer(tokens[call.role]));
+  if (call.cookie !== undefined) request = request.set('Cookie', call.cookie);
   const query = Object.entries(call.query).filter(([, value]) => value !== undefined);
   if (query.length > 0)
     request = request.query(Object.fromEntries(query.map(([k, v]) => [k, String(v)])));
@@ -537,7 +585,21 @@ function describeValue(value: unknown): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// provoked errors
+// provoked errors and sessions
+
+/** The refresh_token cookie a login sets, as a Cookie header. */
+async function refreshCookie(): Promise<string> {
+  const login = await api.http
+    .post('/token')
+    .type('form')
+    .send({ username: 'admin', password: TEST_ADMIN_PASSWORD })
+    .timeout(CALL_TIMEOUT);
+  assert.equal(login.status, 200, login.text);
+  const cookies = ([] as string[]).concat(login.headers['set-cookie'] ?? []);
+  const refresh = cookies.find((cookie) => cookie.startsWith('refresh_token='));
+  assert.ok(refresh, `POST /token set no refresh_token cookie: ${cookies.join('; ')}`);
+  return refresh.split(';')[0] ?? '';
+}
 
 /** GET /api/health while the store refuses the app: 503. Then the store is back. */
 async function healthWithStoreDown(): Promise<Response> {
@@ -553,7 +615,7 @@ async function healthWithStoreDown(): Promise<Response> {
 async function healthAnswering(status: number): Promise<Response> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const response = await api.http.get('/api/health');
+    const response = await api.http.get('/api/health').timeout(CALL_TIMEOUT);
     if (response.status === status || Date.now() > deadline) return response;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

@@ -14,4 +14,3 @@ export {
   toIssues,
 } from './seed-validation.pipe.js';
 export { IsOmittable, parseWholeNumber, WholeNumber } from './validation/whole-number.js';
-export { MAX_PAGE_SIZE, PageQueryDto } from './validation/page-query.js';

@@ -1,11 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { resolveRange, type DateRange } from '#history';
+import { MAX_DATE_LENGTH, QUERY_DATE_PATTERN, resolveRange, type DateRange } from '#history';
 
 /** start_date and end_date of the query-insight routes: the last 24 hours by default. */
 export class RecentPeriodQueryDto {
   @ApiPropertyOptional({
     example: '2025-06-03T02:00:00Z',
+    pattern: QUERY_DATE_PATTERN,
+    maxLength: MAX_DATE_LENGTH,
     description: 'ISO 8601; no zone means UTC. Default: 24 hours before end_date',
   })
   @IsOptional()
@@ -13,7 +15,12 @@ export class RecentPeriodQueryDto {
   @MaxLength(40)
   start_date?: string;
 
-  @ApiPropertyOptional({ example: '2025-06-03T03:00:00Z', description: 'ISO 8601. Default: now' })
+  @ApiPropertyOptional({
+    example: '2025-06-03T03:00:00Z',
+    pattern: QUERY_DATE_PATTERN,
+    maxLength: MAX_DATE_LENGTH,
+    description: 'ISO 8601. Default: now',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(40)

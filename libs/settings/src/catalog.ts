@@ -7,6 +7,8 @@ export interface SettingDefinition {
   readonly unit: 'seconds' | 'days';
   readonly min: number;
   readonly max: number;
+  /** A realistic value, for the OpenAPI document. */
+  readonly example: number;
   /** The environment variable that gives the value no admin has set. */
   readonly env: string;
   readonly fallback: (config: AppConfig) => number;
@@ -26,6 +28,7 @@ export const SETTINGS = [
     unit: 'seconds',
     min: 5,
     max: 86_400,
+    example: 120,
     env: 'COLLECT_INTERVAL',
     fallback: (config: AppConfig) => config.collector.intervalSeconds,
   },
@@ -35,6 +38,7 @@ export const SETTINGS = [
     unit: 'seconds',
     min: 5,
     max: 86_400,
+    example: 3600,
     env: 'COLLECT_SIZE_INTERVAL',
     fallback: (config: AppConfig) => config.collector.sizeIntervalSeconds,
   },
@@ -44,6 +48,7 @@ export const SETTINGS = [
     unit: 'seconds',
     min: 1,
     max: 86_400,
+    example: 60,
     env: 'CHECKS_INTERVAL',
     fallback: (config: AppConfig) => config.checks.intervalSeconds,
   },
@@ -53,6 +58,7 @@ export const SETTINGS = [
     unit: 'days',
     min: 1,
     max: 3650,
+    example: 30,
     env: 'HISTORY_RETENTION_DAYS',
     fallback: (config: AppConfig) => config.collector.retentionDays,
   },
@@ -62,6 +68,7 @@ export const SETTINGS = [
     unit: 'days',
     min: 1,
     max: 3650,
+    example: 30,
     env: 'LOGS_RETENTION_DAYS',
     fallback: (config: AppConfig) => config.log.eventsRetentionDays,
   },

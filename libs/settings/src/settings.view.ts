@@ -76,6 +76,7 @@ export function settingsBodySchema(): SchemaObject {
           type: 'integer',
           minimum: setting.min,
           maximum: setting.max,
+          example: setting.example,
           description: `${setting.description} (${setting.env} until set here)`,
         },
       ]),

@@ -1,15 +1,8 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
-import {
-  ApiExtraModels,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AlertRulesService, AlertRuleView, ServerRuleView, UpdateAlertRuleDto } from '#alerts';
 import { ApiAuth, AuditActor, Roles, type RequestActor } from '#auth';
+import { ApiErrors } from '#http';
 import { CHECK_IDS } from '#checks';
 
 /** Alert rules: per check, for every server and per server. */
@@ -37,12 +30,16 @@ export class AlertRulesController {
     description:
       'warning and critical replace the check’s levels (defaults, then CHECK_THRESHOLDS) on every server; servers, when sent, replaces every per-server setting of the check. The levels change what GET /server/{name}/checks evaluates, from the next evaluation on.',
   })
-  @ApiParam({ name: 'check', enum: CHECK_IDS, example: 'long_running_queries' })
+  // No enum: a check that is not in the catalog is a 404 (no such check), not a 422.
+  @ApiParam({
+    name: 'check',
+    description: `One of ${CHECK_IDS.join(', ')}`,
+    example: 'long_running_queries',
+  })
   @ApiOkResponse({ type: AlertRuleView })
-  @ApiNotFoundResponse({ description: 'No such check' })
-  @ApiUnprocessableEntityResponse({
-    description:
-      'A field of the wrong type, an unknown server, or a warning level beyond the critical one',
+  @ApiErrors({
+    404: 'No such check',
+    422: 'A field of the wrong type, an unknown server, or a warning level beyond the critical one',
   })
   update(
     @Param('check') check: string,

@@ -1,13 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import {
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AlertHistoryQueryDto, AlertHistoryView, AlertsService, AlertView } from '#alerts';
 import { ApiAuth } from '#auth';
+import { ApiErrors } from '#http';
 
 /** Pending and firing alerts, and those of the past. */
 @ApiTags('alerts')
@@ -33,9 +28,9 @@ export class AlertsController {
       'Alerts that fired and were firing during the period (default: the last 24 hours), newest first',
   })
   @ApiOkResponse({ type: [AlertHistoryView] })
-  @ApiNotFoundResponse({ description: 'No such server' })
-  @ApiUnprocessableEntityResponse({
-    description: 'Bad date, start_date after end_date, bad check or limit',
+  @ApiErrors({
+    404: 'No such server',
+    422: 'Bad date, start_date after end_date, bad check or limit',
   })
   history(@Query() query: AlertHistoryQueryDto): Promise<AlertHistoryView[]> {
     return this.alerts.history(query);

@@ -1,12 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import {
-  ApiConflictResponse,
   ApiCreatedResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiTags,
-  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import {
   ChannelsService,
@@ -19,6 +17,11 @@ import {
   UpdateChannelDto,
 } from '#alerts';
 import { ApiAuth, AuditActor, MessageView, Roles, type RequestActor } from '#auth';
+import { ApiErrors } from '#http';
+
+/** OpenAPI: the `name` path parameter of one channel. */
+const ApiChannelName = (): MethodDecorator =>
+  ApiParam({ name: 'name', description: 'The channel’s name', example: 'oncall' });
 
 /** Where alerts are sent: webhooks and email, with their delivery logs (admin). */
 @ApiTags('alerts')
@@ -43,9 +46,9 @@ export class NotificationChannelsController {
   @Post()
   @ApiOperation({ summary: 'Add a webhook or email channel (admin)' })
   @ApiCreatedResponse({ type: NotificationChannelView })
-  @ApiConflictResponse({ description: 'A channel with this name exists' })
-  @ApiUnprocessableEntityResponse({
-    description: 'Invalid fields, fields of the other type, or an email channel without SMTP_URL',
+  @ApiErrors({
+    409: 'A channel with this name exists',
+    422: 'Invalid fields, fields of the other type, or an email channel without SMTP_URL',
   })
   create(
     @Body() body: CreateChannelDto,
@@ -55,21 +58,22 @@ export class NotificationChannelsController {
   }
 
   @Get(':name')
+  @ApiChannelName()
   @ApiOperation({ summary: 'One notification channel (admin)' })
   @ApiOkResponse({ type: NotificationChannelView })
-  @ApiNotFoundResponse({ description: 'No such channel' })
+  @ApiErrors({ 404: 'No such channel' })
   async get(@Param('name') name: string): Promise<NotificationChannelView> {
     return this.channels.view(await this.channels.get(name));
   }
 
   @Put(':name')
+  @ApiChannelName()
   @ApiOperation({
     summary:
       'Change a channel (admin): omitted fields, an empty secret and the URL as shown are kept',
   })
   @ApiOkResponse({ type: NotificationChannelView })
-  @ApiNotFoundResponse({ description: 'No such channel' })
-  @ApiUnprocessableEntityResponse({ description: 'Invalid fields, or a change of type' })
+  @ApiErrors({ 404: 'No such channel', 422: 'Invalid fields, or a change of type' })
   update(
     @Param('name') name: string,
     @Body() body: UpdateChannelDto,
@@ -79,9 +83,10 @@ export class NotificationChannelsController {
   }
 
   @Delete(':name')
+  @ApiChannelName()
   @ApiOperation({ summary: 'Delete a channel and its delivery log (admin)' })
   @ApiOkResponse({ type: MessageView })
-  @ApiNotFoundResponse({ description: 'No such channel' })
+  @ApiErrors({ 404: 'No such channel' })
   async remove(
     @Param('name') name: string,
     @AuditActor() actor: RequestActor,
@@ -91,6 +96,7 @@ export class NotificationChannelsController {
   }
 
   @Post(':name/test')
+  @ApiChannelName()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Send a test message now and say what the receiver answered (admin)',
@@ -98,19 +104,19 @@ export class NotificationChannelsController {
       'Sent once, without retries, under NOTIFICATION_TIMEOUT_MS; recorded in the delivery log.',
   })
   @ApiOkResponse({ type: ChannelTestView })
-  @ApiNotFoundResponse({ description: 'No such channel' })
+  @ApiErrors({ 404: 'No such channel' })
   test(@Param('name') name: string, @AuditActor() actor: RequestActor): Promise<ChannelTestView> {
     return this.deliveries.test(name, actor.login);
   }
 
   @Get(':name/deliveries')
+  @ApiChannelName()
   @ApiOperation({
     summary:
       'The channel’s deliveries, newest first, each with every attempt and what the receiver answered (admin)',
   })
   @ApiOkResponse({ type: [DeliveryView] })
-  @ApiNotFoundResponse({ description: 'No such channel' })
-  @ApiUnprocessableEntityResponse({ description: 'Bad limit' })
+  @ApiErrors({ 404: 'No such channel', 422: 'Bad limit' })
   deliveriesOf(
     @Param('name') name: string,
     @Query() query: DeliveriesQueryDto,

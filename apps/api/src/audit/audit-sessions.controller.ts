@@ -1,11 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import {
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAuth, eventTypeOf, Roles, SESSION_ACTION_PREFIX, SessionAudit } from '#auth';
+import { ApiErrors } from '#http';
 import { parsePeriodEnd, parseQueryDate } from '#history';
 import type { AuditRecord } from '#store';
 import {
@@ -28,7 +24,7 @@ export class AuditSessionsController {
     summary: 'Logins, logouts and every audited change, newest first, a page at a time (admin)',
   })
   @ApiOkResponse({ type: AuditEventsPageView })
-  @ApiUnprocessableEntityResponse({ description: 'Bad date, limit or offset' })
+  @ApiErrors({ 422: 'Bad date, limit or offset' })
   async list(@Query() query: AuditSessionsQueryDto): Promise<AuditEventsPageView> {
     const limit = query.limit ?? 50;
     const offset = query.offset ?? 0;

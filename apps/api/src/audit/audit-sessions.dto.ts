@@ -1,9 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { PageQueryDto } from '#http';
+import { PageQueryDto } from '../page-query.dto.js';
 
 export class AuditSessionsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'Text the user or the client address contains' })
+  @ApiPropertyOptional({
+    example: 'admin',
+    maxLength: 64,
+    description: 'Text the user or the client address contains',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(64)
@@ -11,6 +15,7 @@ export class AuditSessionsQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({
     example: 'login_failed',
+    pattern: '^[a-z_]{1,64}$',
     description:
       'login_success, login_failed, refresh, refresh_refused, logout, or an action with _ for its dot (user_create, server_update, ssh_key_delete, settings_update, session_terminate)',
   })

@@ -7,15 +7,10 @@ import {
   UnauthorizedException,
   UseGuards,
 } from '@nestjs/common';
-import {
-  ApiForbiddenResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { clientOf, Public, SessionsService, TokenView } from '#auth';
+import { ApiErrors } from '#http';
 import { RefreshCookie } from './refresh-cookie.js';
 import { SameOriginGuard } from './same-origin.guard.js';
 import { LogoutView } from './session.view.js';
@@ -39,11 +34,10 @@ export class SessionController {
       'Authenticated by the httpOnly refresh_token cookie that POST /token sets (path /api). Each use replaces it; presenting a used one again revokes the whole session.',
   })
   @ApiOkResponse({ type: TokenView })
-  @ApiUnauthorizedResponse({
-    description:
-      'No cookie, or a token that is unknown, expired, used or revoked (the cookie is cleared)',
+  @ApiErrors({
+    401: 'No cookie, or a token that is unknown, expired, used or revoked (the cookie is cleared)',
+    403: 'Invalid origin (a page of another site)',
   })
-  @ApiForbiddenResponse({ description: 'Invalid origin (a page of another site)' })
   async refresh(
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
@@ -65,7 +59,7 @@ export class SessionController {
     description: 'Answers 200 with or without a session to end.',
   })
   @ApiOkResponse({ type: LogoutView })
-  @ApiForbiddenResponse({ description: 'Invalid origin (a page of another site)' })
+  @ApiErrors({ 403: 'Invalid origin (a page of another site)' })
   async logout(
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,

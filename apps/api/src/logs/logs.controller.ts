@@ -1,11 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import {
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAuth, Roles } from '#auth';
+import { ApiErrors } from '#http';
 import { parsePeriodEnd, parseQueryDate } from '#history';
 import { SystemEventsService } from '#system-events';
 import { LogsPageView, LogsQueryDto, LogStatsView } from './logs.dto.js';
@@ -21,7 +17,7 @@ export class LogsController {
   @Get()
   @ApiOperation({ summary: 'pgmon’s own events, newest first, a page at a time (admin)' })
   @ApiOkResponse({ type: LogsPageView })
-  @ApiUnprocessableEntityResponse({ description: 'Bad level, date, limit or offset' })
+  @ApiErrors({ 422: 'Bad level, date, limit or offset' })
   async list(@Query() query: LogsQueryDto): Promise<LogsPageView> {
     const limit = query.limit ?? 50;
     const offset = query.offset ?? 0;

@@ -1,16 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { PageQueryDto } from '#http';
 import { EVENT_LEVELS, type EventLevel } from '#system-events';
+import { PageQueryDto } from '../page-query.dto.js';
 
 export class LogsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: EVENT_LEVELS })
+  @ApiPropertyOptional({ enum: EVENT_LEVELS, example: 'error' })
   @IsOptional()
   @IsIn(EVENT_LEVELS, { message: `level must be one of ${EVENT_LEVELS.join(', ')}` })
   level?: EventLevel;
 
   @ApiPropertyOptional({
     example: 'collector_stats',
+    maxLength: 64,
     description:
       'collector_stats (history sampling), collector_<task> (collector tasks: collector_checks, ...), maintenance (retention), system (starts and stops)',
   })
@@ -19,7 +20,11 @@ export class LogsQueryDto extends PageQueryDto {
   @MaxLength(64)
   source?: string;
 
-  @ApiPropertyOptional({ description: 'Text the message or the details contain, in any case' })
+  @ApiPropertyOptional({
+    example: 'refused',
+    maxLength: 200,
+    description: 'Text the message or the details contain, in any case',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)

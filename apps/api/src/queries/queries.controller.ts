@@ -1,12 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import {
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiAuth } from '#auth';
+import { ApiErrors } from '#http';
 import {
   QueriesQueryDto,
   QueriesView,
@@ -14,7 +9,7 @@ import {
   StatementsService,
   StatementView,
 } from '#insight';
-import { ServersService } from '#servers';
+import { ApiServerName, ServersService } from '#servers';
 
 @ApiTags('query insight')
 @ApiAuth()
@@ -31,10 +26,11 @@ export class QueriesController {
     description:
       'From pgmon’s store (it answers while the server is down); default: the last 24 hours. Numbers are what happened during the period: differences of pg_stat_statements’ counters, reset-, eviction- and restart-aware. available: false (with reason and hint) when the extension could not be read at the last attempt.',
   })
+  @ApiServerName()
   @ApiOkResponse({ type: QueriesView })
-  @ApiNotFoundResponse({ description: 'No such server' })
-  @ApiUnprocessableEntityResponse({
-    description: 'Bad date, sort or limit, or a period longer than STATEMENTS_RETENTION_DAYS',
+  @ApiErrors({
+    404: 'No such server',
+    422: 'Bad date, sort or limit, or a period longer than STATEMENTS_RETENTION_DAYS',
   })
   async list(
     @Param('server_name') name: string,
@@ -44,10 +40,18 @@ export class QueriesController {
   }
 
   @Get(':queryid')
+  @ApiParam({
+    name: 'queryid',
+    description: 'pg_stat_statements’ queryid (a 64-bit integer), or "other"',
+    schema: { type: 'string', pattern: '^(-?[0-9]{1,20}|other)$', example: '-6108185412419488235' },
+  })
   @ApiOperation({ summary: 'One statement over a period: its text, totals and timeline' })
+  @ApiServerName()
   @ApiOkResponse({ type: StatementView })
-  @ApiNotFoundResponse({ description: 'No such server, or a statement pgmon never stored' })
-  @ApiUnprocessableEntityResponse({ description: 'Bad queryid or date' })
+  @ApiErrors({
+    404: 'No such server, or a statement pgmon never stored',
+    422: 'Bad queryid or date',
+  })
   async statement(
     @Param('server_name') name: string,
     @Param('queryid') queryid: string,

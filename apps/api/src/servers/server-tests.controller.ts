@@ -1,13 +1,8 @@
 import { Controller, HttpCode, Param, Post } from '@nestjs/common';
-import {
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAuth, Roles } from '#auth';
-import { ServersService } from '#servers';
+import { ApiErrors } from '#http';
+import { ApiServerName, ServersService } from '#servers';
 import { ConnectionTestView, ServerCheckService, SshTestView } from '#stats';
 
 /**
@@ -27,9 +22,9 @@ export class ServerTestsController {
   @Post(':server_name/test-pg')
   @HttpCode(200)
   @ApiOperation({ summary: 'Connect to PostgreSQL now (fresh connection) and say how it went' })
+  @ApiServerName()
   @ApiOkResponse({ type: ConnectionTestView })
-  @ApiNotFoundResponse({ description: 'No such server' })
-  @ApiTooManyRequestsResponse({ description: 'Too many checks of this target are running' })
+  @ApiErrors({ 404: 'No such server', 429: 'Too many checks of this target are running' })
   async testPostgres(@Param('server_name') name: string): Promise<ConnectionTestView> {
     return this.checks.testPostgres(await this.servers.get(name));
   }
@@ -37,9 +32,9 @@ export class ServerTestsController {
   @Post(':server_name/test-ssh')
   @HttpCode(200)
   @ApiOperation({ summary: 'Log in over SSH now (no cache) and say how it went' })
+  @ApiServerName()
   @ApiOkResponse({ type: SshTestView })
-  @ApiNotFoundResponse({ description: 'No such server' })
-  @ApiTooManyRequestsResponse({ description: 'Too many checks of this target are running' })
+  @ApiErrors({ 404: 'No such server', 429: 'Too many checks of this target are running' })
   async testSsh(@Param('server_name') name: string): Promise<SshTestView> {
     return this.checks.testSsh(await this.servers.get(name));
   }

@@ -1,12 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import {
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAuth } from '#auth';
+import { ApiErrors } from '#http';
 import {
   ActivityAtQueryDto,
   ActivityHistoryQueryDto,
@@ -14,7 +9,7 @@ import {
   ActivitySampleView,
   SessionHistoryService,
 } from '#insight';
-import { ServersService } from '#servers';
+import { ApiServerName, ServersService } from '#servers';
 
 @ApiTags('query insight')
 @ApiAuth()
@@ -32,10 +27,11 @@ export class SessionHistoryController {
     description:
       'From session samples taken every ACTIVITY_SAMPLE_INTERVAL seconds (pgmon’s own sessions excluded); default: the last 24 hours. CPU: an active session with no wait event.',
   })
+  @ApiServerName()
   @ApiOkResponse({ type: ActivityHistoryView })
-  @ApiNotFoundResponse({ description: 'No such server' })
-  @ApiUnprocessableEntityResponse({
-    description: 'Bad date or group_by, or a period longer than ACTIVITY_RETENTION_DAYS',
+  @ApiErrors({
+    404: 'No such server',
+    422: 'Bad date or group_by, or a period longer than ACTIVITY_RETENTION_DAYS',
   })
   async history(
     @Param('server_name') name: string,
@@ -48,9 +44,9 @@ export class SessionHistoryController {
   @ApiOperation({
     summary: 'The sessions of the sample nearest to ts (at most two intervals away)',
   })
+  @ApiServerName()
   @ApiOkResponse({ type: ActivitySampleView })
-  @ApiNotFoundResponse({ description: 'No such server, or no sample near ts' })
-  @ApiUnprocessableEntityResponse({ description: 'ts missing or not ISO 8601' })
+  @ApiErrors({ 404: 'No such server, or no sample near ts', 422: 'ts missing or not ISO 8601' })
   async at(
     @Param('server_name') name: string,
     @Query() query: ActivityAtQueryDto,

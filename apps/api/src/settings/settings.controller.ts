@@ -1,13 +1,7 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiExtraModels,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAuth, AuditActor, Roles, type RequestActor } from '#auth';
+import { ApiErrors } from '#http';
 import {
   parseSettingChanges,
   SettingsService,
@@ -43,7 +37,7 @@ export class SettingsController {
   })
   @ApiBody({ schema: settingsBodySchema() })
   @ApiOkResponse({ schema: settingsResponseSchema() })
-  @ApiUnprocessableEntityResponse({ description: 'A value out of its bounds, or no setting sent' })
+  @ApiErrors({ 422: 'A value out of its bounds, or no setting sent' })
   async update(
     @Body() body: unknown,
     @AuditActor() actor: RequestActor,

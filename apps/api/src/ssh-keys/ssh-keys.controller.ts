@@ -1,14 +1,13 @@
 import { Body, Controller, Delete, Get, Param, Post, Put } from '@nestjs/common';
 import {
-  ApiConflictResponse,
   ApiCreatedResponse,
-  ApiNotFoundResponse,
+  ApiParam,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { ApiAuth, AuditActor, Roles, type RequestActor } from '#auth';
+import { ApiErrors } from '#http';
 import {
   GenerateSshKeyDto,
   ImportSshKeyDto,
@@ -19,6 +18,14 @@ import {
   SshKeyView,
   UpdateSshKeyDto,
 } from '#ssh-keys';
+
+/** OpenAPI: the `key_id` path parameter (GET /api/ssh-keys lists them). */
+const ApiKeyId = (): MethodDecorator =>
+  ApiParam({
+    name: 'key_id',
+    description: 'The key’s id (a UUID)',
+    example: '3f1c2b9e-8d4a-4e6f-9b2a-1c5d7e8f9a0b',
+  });
 
 /**
  * /api/ssh-keys: SSH keys pgmon keeps for servers to reference (ssh_key_id) instead of
@@ -41,8 +48,7 @@ export class SshKeysController {
   @Post('generate')
   @ApiOperation({ summary: 'Generate an ed25519 or RSA key pair; the private key stays sealed' })
   @ApiCreatedResponse({ type: SshKeyView })
-  @ApiConflictResponse({ description: 'The name is taken' })
-  @ApiUnprocessableEntityResponse({ description: 'Invalid fields' })
+  @ApiErrors({ 409: 'The name is taken', 422: 'Invalid fields' })
   async generate(
     @Body() body: GenerateSshKeyDto,
     @AuditActor() actor: RequestActor,
@@ -53,9 +59,9 @@ export class SshKeysController {
   @Post('import')
   @ApiOperation({ summary: 'Import a private key (with its passphrase); sealed, never returned' })
   @ApiCreatedResponse({ type: SshKeyView })
-  @ApiConflictResponse({ description: 'The name is taken, or the key is kept already' })
-  @ApiUnprocessableEntityResponse({
-    description: 'Not a usable private key, or the passphrase does not decrypt it',
+  @ApiErrors({
+    409: 'The name is taken, or the key is kept already',
+    422: 'Not a usable private key, or the passphrase does not decrypt it',
   })
   async import(
     @Body() body: ImportSshKeyDto,
@@ -65,18 +71,19 @@ export class SshKeysController {
   }
 
   @Get(':key_id')
+  @ApiKeyId()
   @ApiOperation({ summary: 'One SSH key' })
   @ApiOkResponse({ type: SshKeyView })
-  @ApiNotFoundResponse({ description: 'No such key' })
+  @ApiErrors({ 404: 'No such key' })
   async get(@Param('key_id') id: string): Promise<SshKeyView> {
     return SshKeyView.from(await this.keys.get(id));
   }
 
   @Put(':key_id')
+  @ApiKeyId()
   @ApiOperation({ summary: 'Rename a key or change its description' })
   @ApiOkResponse({ type: SshKeyView })
-  @ApiNotFoundResponse({ description: 'No such key' })
-  @ApiConflictResponse({ description: 'The name is taken' })
+  @ApiErrors({ 404: 'No such key', 409: 'The name is taken', 422: 'Invalid fields' })
   async update(
     @Param('key_id') id: string,
     @Body() body: UpdateSshKeyDto,
@@ -86,10 +93,10 @@ export class SshKeysController {
   }
 
   @Delete(':key_id')
+  @ApiKeyId()
   @ApiOperation({ summary: 'Delete a key that no server uses' })
   @ApiOkResponse({ type: KeyDeletedView })
-  @ApiNotFoundResponse({ description: 'No such key' })
-  @ApiConflictResponse({ description: 'Servers use the key (the detail names them)' })
+  @ApiErrors({ 404: 'No such key', 409: 'Servers use the key (the detail names them)' })
   async remove(
     @Param('key_id') id: string,
     @AuditActor() actor: RequestActor,
@@ -99,18 +106,20 @@ export class SshKeysController {
   }
 
   @Get(':key_id/servers')
+  @ApiKeyId()
   @ApiOperation({ summary: 'The servers that use a key' })
   @ApiOkResponse({ type: KeyServersView })
-  @ApiNotFoundResponse({ description: 'No such key' })
+  @ApiErrors({ 404: 'No such key' })
   async servers(@Param('key_id') id: string): Promise<KeyServersView> {
     const { key, servers } = await this.keys.users(id);
     return { key_name: key.name, servers_count: servers.length, servers };
   }
 
   @Get(':key_id/download-public')
+  @ApiKeyId()
   @ApiOperation({ summary: 'The public key as a file to hand to authorized_keys' })
   @ApiOkResponse({ type: PublicKeyFileView })
-  @ApiNotFoundResponse({ description: 'No such key' })
+  @ApiErrors({ 404: 'No such key' })
   async downloadPublic(@Param('key_id') id: string): Promise<PublicKeyFileView> {
     const key = await this.keys.get(id);
     return {

@@ -122,6 +122,7 @@ export class UpdateAlertRuleDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: { $ref: '#/components/schemas/ServerRuleView' },
+    example: {},
     description:
       'Per existing server name: warning, critical (number or null), enabled; replaces every per-server setting of the check ({} removes them)',
   })

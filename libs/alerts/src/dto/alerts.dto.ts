@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { CHECK_IDS } from '#checks';
+import { MAX_DATE_LENGTH, QUERY_DATE_PATTERN } from '#history';
 import { WholeNumber } from '#http';
 import { SEVERITIES } from '../catalog.js';
 
@@ -70,6 +71,8 @@ export class AlertHistoryView {
 export class AlertHistoryQueryDto {
   @ApiPropertyOptional({
     example: '2025-06-01T00:00:00Z',
+    pattern: QUERY_DATE_PATTERN,
+    maxLength: MAX_DATE_LENGTH,
     description: 'ISO 8601; no zone means UTC. Default: 24 hours before end_date',
   })
   @IsOptional()
@@ -79,6 +82,8 @@ export class AlertHistoryQueryDto {
 
   @ApiPropertyOptional({
     example: '2025-06-02T00:00:00Z',
+    pattern: QUERY_DATE_PATTERN,
+    maxLength: MAX_DATE_LENGTH,
     description: 'ISO 8601; no zone means UTC. Default: now',
   })
   @IsOptional()
@@ -87,6 +92,8 @@ export class AlertHistoryQueryDto {
   end_date?: string;
 
   @ApiPropertyOptional({
+    example: 'production-db',
+    maxLength: 63,
     description: 'Only this server’s alerts, by name (404 if there is no such server)',
   })
   @IsOptional()

@@ -58,6 +58,11 @@ export class CreateChannelDto {
 
   @ApiPropertyOptional({
     example: 'https://alerts.example.com/pgmon',
+    type: String,
+    nullable: true,
+    // What isWebhookUrl reads, roughly: an http(s) URL with a host; empty keeps the stored one.
+    pattern: '^$|^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\\s]+',
+    maxLength: 2048,
     description: 'webhook: where to POST. Sealed at rest; answers show only scheme, host and port',
   })
   @ValidateIf(isGiven)
@@ -67,6 +72,7 @@ export class CreateChannelDto {
   @ApiPropertyOptional({
     writeOnly: true,
     example: 'a-long-random-shared-secret',
+    maxLength: MAX_CHANNEL_SECRET_LENGTH,
     nullable: true,
     type: String,
     description:
@@ -79,7 +85,10 @@ export class CreateChannelDto {
 
   @ApiPropertyOptional({
     enum: WEBHOOK_FORMATS,
+    nullable: true,
+    type: String,
     default: 'pgmon',
+    example: 'pgmon',
     description: 'webhook: pgmon’s JSON body, or a Slack-compatible {"text": ...}',
   })
   @ValidateIf(isGiven)
@@ -87,7 +96,12 @@ export class CreateChannelDto {
   format?: WebhookFormat | null;
 
   @ApiPropertyOptional({
-    type: [String],
+    type: 'array',
+    items: { type: 'string', format: 'email' },
+    nullable: true,
+    minItems: 1,
+    maxItems: MAX_RECIPIENTS,
+    example: null,
     description: `email: recipients (1-${MAX_RECIPIENTS}, e.g. ["oncall@example.com"]), sent through SMTP_URL`,
   })
   @ValidateIf(isGiven)
@@ -100,13 +114,18 @@ export class CreateChannelDto {
   @ApiPropertyOptional({
     enum: SEVERITIES,
     default: 'warning',
+    example: 'warning',
     description: 'Alerts below this severity are not sent here',
   })
   @IsOmittable()
   @IsIn(SEVERITIES, { message: 'min_severity must be warning or critical' })
   min_severity?: Severity;
 
-  @ApiPropertyOptional({ default: true, description: 'Also send when an alert resolves' })
+  @ApiPropertyOptional({
+    default: true,
+    example: true,
+    description: 'Also send when an alert resolves',
+  })
   @IsOmittable()
   @IsBoolean({ message: 'send_resolved must be true or false' })
   send_resolved?: boolean;

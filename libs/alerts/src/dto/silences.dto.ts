@@ -8,6 +8,8 @@ export const MAX_COMMENT_LENGTH = 1000;
 
 export class CreateSilenceDto {
   @ApiPropertyOptional({
+    example: 'production-db',
+    pattern: SERVER_NAME_PATTERN.source,
     description: 'Only this server’s alerts, by name (default: every server)',
   })
   @IsOmittable()
@@ -26,13 +28,19 @@ export class CreateSilenceDto {
 
   @ApiProperty({
     example: '2099-01-01T06:00:00Z',
+    maxLength: 40,
     description: 'When the silence ends: ISO 8601, in the future',
   })
   @IsString({ message: 'until must be an ISO 8601 date-time' })
   @MaxLength(40)
   until!: string;
 
-  @ApiProperty({ example: 'Planned maintenance of pg1', description: 'Why (1-1000 characters)' })
+  @ApiProperty({
+    example: 'Planned maintenance of pg1',
+    minLength: 1,
+    maxLength: MAX_COMMENT_LENGTH,
+    description: 'Why (1-1000 characters)',
+  })
   @IsString()
   @MinLength(1, { message: 'comment must not be empty' })
   @MaxLength(MAX_COMMENT_LENGTH)
@@ -40,7 +48,7 @@ export class CreateSilenceDto {
 }
 
 export class SilencePathDto {
-  @ApiProperty({ example: 3, type: 'integer' })
+  @ApiProperty({ example: 3, type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER })
   @WholeNumber('id', 1, Number.MAX_SAFE_INTEGER)
   id!: number;
 }

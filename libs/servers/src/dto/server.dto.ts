@@ -21,6 +21,9 @@ const SECRET_DOC = (what: string): string =>
 
 /** OpenAPI: `pattern`, or the empty string (which these fields read as "not set"). */
 const emptyOr = (pattern: RegExp): string => `^$|${pattern.source}`;
+/** What IsUUID('all') accepts. */
+const UUID_PATTERN =
+  /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
 
 /** `""` from seed clients means "not set" for optional text fields. */
 const emptyToNull = ({ value }: { value: unknown }): unknown => (value === '' ? null : value);
@@ -179,7 +182,8 @@ export class CreateServerDto {
   ssh_key_passphrase?: string | null;
 
   @ApiPropertyOptional({
-    format: 'uuid',
+    // Empty is "none" too, which `format: uuid` would refuse.
+    pattern: emptyOr(UUID_PATTERN),
     nullable: true,
     type: String,
     example: null,

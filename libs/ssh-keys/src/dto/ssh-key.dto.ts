@@ -16,19 +16,39 @@ const MAX_PRIVATE_KEY_LENGTH = 16384;
 const MAX_PASSPHRASE_LENGTH = 1024;
 const MAX_DESCRIPTION_LENGTH = 512;
 
+/**
+ * OpenAPI: a throwaway ed25519 key made for this example alone (no host trusts it), so that the
+ * import Swagger UI fills in is accepted as it is.
+ */
+const EXAMPLE_PRIVATE_KEY = [
+  '-----BEGIN OPENSSH PRIVATE KEY-----',
+  'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW',
+  'QyNTUxOQAAACBC626kZtF7UvcZiFQQF6PMShVxDrJbjdpAnUaFLHVfxwAAAJDwGCWP8Bgl',
+  'jwAAAAtzc2gtZWQyNTUxOQAAACBC626kZtF7UvcZiFQQF6PMShVxDrJbjdpAnUaFLHVfxw',
+  'AAAEBFH+xPaSnl0qXtmi7N6vraz/qjCFNOyy+6RhqkkrQ0NELrbqRm0XtS9xmIVBAXo8xK',
+  'FXEOsluN2kCdRoUsdV/HAAAAC2V4YW1wbGUta2V5AQI=',
+  '-----END OPENSSH PRIVATE KEY-----',
+  '',
+].join('\n');
+
 /** The upstream web UI sends null (or nothing) for an empty optional field. */
 const emptyToNull = ({ value }: { value: unknown }): unknown => (value === '' ? null : value);
 const isPresent = (_dto: unknown, value: unknown): boolean => value !== undefined && value !== null;
 
 class KeyNameAndDescription {
-  @ApiProperty({ example: 'monitoring', pattern: KEY_NAME_PATTERN.source })
+  @ApiProperty({ example: 'monitoring', pattern: KEY_NAME_PATTERN.source, maxLength: 64 })
   @IsString()
   @Matches(KEY_NAME_PATTERN, {
     message: 'name must be 1-64 characters without control characters or outer spaces',
   })
   name!: string;
 
-  @ApiPropertyOptional({ example: 'pgmon on the db hosts', nullable: true, type: String })
+  @ApiPropertyOptional({
+    example: 'pgmon on the db hosts',
+    nullable: true,
+    type: String,
+    maxLength: MAX_DESCRIPTION_LENGTH,
+  })
   @Transform(emptyToNull)
   @ValidateIf(isPresent)
   @IsString()
@@ -37,7 +57,7 @@ class KeyNameAndDescription {
 }
 
 export class GenerateSshKeyDto extends KeyNameAndDescription {
-  @ApiPropertyOptional({ enum: GENERATED_KEY_TYPES, default: 'rsa' })
+  @ApiPropertyOptional({ enum: GENERATED_KEY_TYPES, default: 'rsa', example: 'ed25519' })
   @IsOmittable()
   @IsIn(GENERATED_KEY_TYPES, { message: 'key_type must be rsa or ed25519' })
   key_type?: GeneratedKeyType;
@@ -45,6 +65,7 @@ export class GenerateSshKeyDto extends KeyNameAndDescription {
   @ApiPropertyOptional({
     enum: RSA_KEY_SIZES,
     default: 2048,
+    example: null,
     nullable: true,
     type: 'integer',
     description: 'Bits of an RSA key; ignored for ed25519',
@@ -58,6 +79,8 @@ export class GenerateSshKeyDto extends KeyNameAndDescription {
     writeOnly: true,
     nullable: true,
     type: String,
+    maxLength: MAX_PASSPHRASE_LENGTH,
+    example: 'correct horse battery staple',
     description: 'Encrypts the private key; kept sealed with it, never returned',
   })
   @Transform(emptyToNull)
@@ -71,7 +94,9 @@ export class ImportSshKeyDto extends KeyNameAndDescription {
   @ApiProperty({
     writeOnly: true,
     description: 'PEM or OpenSSH private key (RSA, Ed25519, ECDSA); sealed, never returned',
-    example: '-----BEGIN OPENSSH PRIVATE KEY-----\n...\n-----END OPENSSH PRIVATE KEY-----\n',
+    example: EXAMPLE_PRIVATE_KEY,
+    maxLength: MAX_PRIVATE_KEY_LENGTH,
+    pattern: '-----BEGIN [A-Z ]*PRIVATE KEY-----',
   })
   @IsString()
   @MaxLength(MAX_PRIVATE_KEY_LENGTH)
@@ -84,6 +109,8 @@ export class ImportSshKeyDto extends KeyNameAndDescription {
     writeOnly: true,
     nullable: true,
     type: String,
+    maxLength: MAX_PASSPHRASE_LENGTH,
+    example: null,
     description: 'Passphrase of an encrypted private key; sealed with it, never returned',
   })
   @Transform(emptyToNull)
@@ -95,7 +122,7 @@ export class ImportSshKeyDto extends KeyNameAndDescription {
 
 /** PUT: the name and the description only (the key itself never changes). */
 export class UpdateSshKeyDto {
-  @ApiPropertyOptional({ example: 'monitoring', pattern: KEY_NAME_PATTERN.source })
+  @ApiPropertyOptional({ example: 'monitoring', pattern: KEY_NAME_PATTERN.source, maxLength: 64 })
   @IsOmittable()
   @IsString()
   @Matches(KEY_NAME_PATTERN, {
@@ -103,7 +130,13 @@ export class UpdateSshKeyDto {
   })
   name?: string;
 
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'null or empty removes it' })
+  @ApiPropertyOptional({
+    example: 'pgmon on the db hosts',
+    nullable: true,
+    type: String,
+    maxLength: MAX_DESCRIPTION_LENGTH,
+    description: 'null or empty removes it',
+  })
   @Transform(emptyToNull)
   @ValidateIf(isPresent)
   @IsString()

@@ -1,17 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ISO_DATE_PATTERN, MAX_DATE_LENGTH } from '#history';
 import { RecentPeriodQueryDto } from '../../period-query.dto.js';
 import { GROUP_BYS, type GroupBy } from '../session-groups.js';
 
 export class ActivityHistoryQueryDto extends RecentPeriodQueryDto {
-  @ApiPropertyOptional({ enum: GROUP_BYS, default: 'wait_event' })
+  @ApiPropertyOptional({ enum: GROUP_BYS, default: 'wait_event', example: 'wait_event' })
   @IsOptional()
   @IsIn(GROUP_BYS, { message: `group_by must be one of: ${GROUP_BYS.join(', ')}` })
   group_by?: GroupBy;
 }
 
 export class ActivityAtQueryDto {
-  @ApiProperty({ example: '2025-06-03T02:40:00Z', description: 'ISO 8601; no zone means UTC' })
+  @ApiProperty({
+    example: '2025-06-03T02:40:00Z',
+    pattern: ISO_DATE_PATTERN,
+    maxLength: MAX_DATE_LENGTH,
+    description: 'ISO 8601; no zone means UTC',
+  })
   @IsString({ message: 'ts is required: an ISO 8601 date-time' })
   @MaxLength(40)
   ts!: string;

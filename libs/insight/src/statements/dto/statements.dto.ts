@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { WholeNumber } from '#http';
 import { RecentPeriodQueryDto } from '../../period-query.dto.js';
 
 export const QUERY_SORTS = [
@@ -19,13 +19,21 @@ const AGGREGATION_DOC =
   'Resolution of the period: raw (up to 2 days: rollups for whole hours and 10-minute spans, per-interval rows for the rest), hour (up to 14 days, or a period reaching back past the per-interval rows kept), 4hour (up to 90 days), day';
 
 export class StatementPeriodQueryDto extends RecentPeriodQueryDto {
-  @ApiPropertyOptional({ description: 'Only statements run in this database' })
+  @ApiPropertyOptional({
+    example: 'postgres',
+    maxLength: 63,
+    description: 'Only statements run in this database',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(63)
   database?: string;
 
-  @ApiPropertyOptional({ description: 'Only statements run by this user' })
+  @ApiPropertyOptional({
+    example: 'postgres',
+    maxLength: 63,
+    description: 'Only statements run by this user',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(63)
@@ -36,18 +44,22 @@ export class QueriesQueryDto extends StatementPeriodQueryDto {
   @ApiPropertyOptional({
     enum: QUERY_SORTS,
     default: 'total_exec_time',
+    example: 'total_exec_time',
     description: 'Largest first',
   })
   @IsOptional()
   @IsIn(QUERY_SORTS, { message: `sort must be one of: ${QUERY_SORTS.join(', ')}` })
   sort?: QuerySort;
 
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: MAX_QUERIES })
+  @ApiPropertyOptional({
+    default: 50,
+    minimum: 1,
+    maximum: MAX_QUERIES,
+    type: 'integer',
+    example: 50,
+  })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be a whole number' })
-  @Min(1, { message: `limit must be between 1 and ${MAX_QUERIES}` })
-  @Max(MAX_QUERIES, { message: `limit must be between 1 and ${MAX_QUERIES}` })
+  @WholeNumber('limit', 1, MAX_QUERIES)
   limit?: number;
 }
 

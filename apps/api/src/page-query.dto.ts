@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { WholeNumber } from './whole-number.js';
+import { QUERY_DATE_PATTERN } from '#history';
+import { WholeNumber } from '#http';
 
 export const MAX_PAGE_SIZE = 500;
 
@@ -10,18 +11,32 @@ export const MAX_PAGE_SIZE = 500;
  * date_to ends with that day).
  */
 export class PageQueryDto {
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: MAX_PAGE_SIZE, type: 'integer' })
+  @ApiPropertyOptional({
+    default: 50,
+    minimum: 1,
+    maximum: MAX_PAGE_SIZE,
+    type: 'integer',
+    example: 50,
+  })
   @IsOptional()
   @WholeNumber('limit', 1, MAX_PAGE_SIZE)
   limit?: number;
 
-  @ApiPropertyOptional({ default: 0, minimum: 0, type: 'integer' })
+  @ApiPropertyOptional({
+    default: 0,
+    minimum: 0,
+    maximum: 1_000_000_000,
+    type: 'integer',
+    example: 0,
+  })
   @IsOptional()
   @WholeNumber('offset', 0, 1_000_000_000)
   offset?: number;
 
   @ApiPropertyOptional({
     example: '2026-02-01',
+    pattern: QUERY_DATE_PATTERN,
+    maxLength: 40,
     description: 'ISO 8601 date or date-time; no zone means UTC',
   })
   @IsOptional()
@@ -31,6 +46,8 @@ export class PageQueryDto {
 
   @ApiPropertyOptional({
     example: '2026-02-07',
+    pattern: QUERY_DATE_PATTERN,
+    maxLength: 40,
     description: 'ISO 8601; a date alone means the end of that day (UTC)',
   })
   @IsOptional()
