@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import ssh2 from 'ssh2';
 import { IsOmittable, parseWholeNumber } from '#http';
 import {
   GENERATED_KEY_TYPES,
@@ -17,19 +18,13 @@ const MAX_PASSPHRASE_LENGTH = 1024;
 const MAX_DESCRIPTION_LENGTH = 512;
 
 /**
- * OpenAPI: a throwaway ed25519 key made for this example alone (no host trusts it), so that the
- * import Swagger UI fills in is accepted as it is.
+ * OpenAPI: a fresh ed25519 key made when the process starts, for this example alone (no host
+ * trusts it, and no private key sits in the code), so that the import Swagger UI fills in is
+ * accepted as it is.
  */
-const EXAMPLE_PRIVATE_KEY = [
-  '-----BEGIN OPENSSH PRIVATE KEY-----',
-  'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW',
-  'QyNTUxOQAAACBC626kZtF7UvcZiFQQF6PMShVxDrJbjdpAnUaFLHVfxwAAAJDwGCWP8Bgl',
-  'jwAAAAtzc2gtZWQyNTUxOQAAACBC626kZtF7UvcZiFQQF6PMShVxDrJbjdpAnUaFLHVfxw',
-  'AAAEBFH+xPaSnl0qXtmi7N6vraz/qjCFNOyy+6RhqkkrQ0NELrbqRm0XtS9xmIVBAXo8xK',
-  'FXEOsluN2kCdRoUsdV/HAAAAC2V4YW1wbGUta2V5AQI=',
-  '-----END OPENSSH PRIVATE KEY-----',
-  '',
-].join('\n');
+const EXAMPLE_PRIVATE_KEY = ssh2.utils.generateKeyPairSync('ed25519', {
+  comment: 'example-key',
+}).private;
 
 /** The upstream web UI sends null (or nothing) for an empty optional field. */
 const emptyToNull = ({ value }: { value: unknown }): unknown => (value === '' ? null : value);
