@@ -30,13 +30,16 @@ export class SharedReads {
 
   /**
    * The value to cache under `key`: a fresh one already there (`isFresh`), or `read()` run by
-   * exactly one replica. `maxReadMs` bounds the read (the lock lives that long).
+   * exactly one replica. `maxReadMs` bounds the read (the lock lives that long); the reader
+   * stores the value for `ttlMs(value)` before it lets go of the lock, so that the next holder
+   * finds it instead of reading again.
    */
   async load<T>(
     key: string,
     isFresh: (value: T) => boolean,
     read: () => Promise<T>,
     maxReadMs: number,
+    ttlMs: (value: T) => number,
   ): Promise<T> {
     const client = this.redis.client;
     if (!client) return read();
@@ -49,7 +52,13 @@ export class SharedReads {
       const locked = await client
         .set(lockKey, token, { condition: 'NX', expiration: { type: 'PX', value: maxReadMs } })
         .catch((error: unknown) => this.redis.reportError(error));
-      if (locked === 'OK') return this.readHolding(lockKey, token, key, isFresh, read);
+      if (locked === 'OK') {
+        return this.readHolding(lockKey, token, key, isFresh, async () => {
+          const value = await read();
+          await this.cache.set(key, value, ttlMs(value)).catch(() => undefined);
+          return value;
+        });
+      }
       // Redis cannot be asked, or another replica keeps reading past all patience: read.
       if (locked === undefined || Date.now() > giveUpAt) return read();
       await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));

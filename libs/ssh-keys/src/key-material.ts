@@ -33,6 +33,12 @@ export class KeyMaterialError extends Error {
   }
 }
 
+/**
+ * ssh2 writes about 1 ed25519 key in 250 that its own parser then calls malformed; such a key
+ * is made again (a few attempts, each well under a millisecond for ed25519).
+ */
+const GENERATE_ATTEMPTS = 5;
+
 const generateKeyPair = promisify(ssh2.utils.generateKeyPair) as (
   type: GeneratedKeyType,
   options: { bits?: number; comment: string; passphrase?: string; cipher?: string },
@@ -46,12 +52,26 @@ export async function generateKey(
   type: GeneratedKeyType,
   options: { bits: number; comment: string; passphrase?: string },
 ): Promise<GeneratedKey> {
-  const pair = await generateKeyPair(type, {
-    comment: options.comment,
-    ...(type === 'rsa' && { bits: options.bits }),
-    ...(options.passphrase && { passphrase: options.passphrase, cipher: 'aes256-ctr' }),
-  });
-  return { privateKey: pair.private, ...identify(pair.private, options.passphrase) };
+  for (let attempt = 1; ; attempt++) {
+    const pair = await generateKeyPair(type, {
+      comment: options.comment,
+      ...(type === 'rsa' && { bits: options.bits }),
+      ...(options.passphrase && { passphrase: options.passphrase, cipher: 'aes256-ctr' }),
+    });
+    try {
+      return { privateKey: pair.private, ...identify(pair.private, options.passphrase) };
+    } catch (error) {
+      if (!(error instanceof KeyMaterialError) || attempt >= GENERATE_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/** An unencrypted ed25519 private key that parses, made now (examples of the documentation). */
+export function throwawayEd25519Key(comment: string): string {
+  for (let attempt = 1; ; attempt++) {
+    const key = ssh2.utils.generateKeyPairSync('ed25519', { comment }).private;
+    if (!(ssh2.utils.parseKey(key) instanceof Error) || attempt >= GENERATE_ATTEMPTS) return key;
+  }
 }
 
 /**

@@ -85,16 +85,16 @@ export class SshService implements OnApplicationShutdown {
       return settleOutcome(outcome, false);
     }
     let produced: DiskUsageOutcome | undefined;
+    const ttl = (value: DiskUsageOutcome) => Math.max(1, this.expiresIn(value));
     const load = async (): Promise<DiskUsageOutcome> =>
       (produced = await this.shared.load(
         key,
         (value: DiskUsageOutcome) => this.expiresIn(value) > 0,
         read,
         timeoutMs + LOCK_MARGIN_MS,
+        ttl,
       ));
-    const outcome = await this.cache.wrap(key, load, (value: DiskUsageOutcome) =>
-      Math.max(1, this.expiresIn(value)),
-    );
+    const outcome = await this.cache.wrap(key, load, ttl);
     const cached = outcome !== produced;
     if (cached) this.metrics.hit('ssh');
     else this.metrics.miss('ssh');

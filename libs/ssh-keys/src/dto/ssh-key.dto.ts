@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
-import ssh2 from 'ssh2';
 import { IsOmittable, parseWholeNumber } from '#http';
 import {
   GENERATED_KEY_TYPES,
   KEY_TYPES,
   RSA_KEY_SIZES,
+  throwawayEd25519Key,
   type GeneratedKeyType,
 } from '../key-material.js';
 import type { KeyUser, SshKeyRecord } from '../ssh-key.record.js';
@@ -22,9 +22,7 @@ const MAX_DESCRIPTION_LENGTH = 512;
  * trusts it, and no private key sits in the code), so that the import Swagger UI fills in is
  * accepted as it is.
  */
-const EXAMPLE_PRIVATE_KEY = ssh2.utils.generateKeyPairSync('ed25519', {
-  comment: 'example-key',
-}).private;
+const EXAMPLE_PRIVATE_KEY = throwawayEd25519Key('example-key');
 
 /** The upstream web UI sends null (or nothing) for an empty optional field. */
 const emptyToNull = ({ value }: { value: unknown }): unknown => (value === '' ? null : value);

@@ -66,6 +66,7 @@ export class ServerStatusService implements OnModuleInit, OnModuleDestroy {
     const key = serverStatusKey(server.id, server.generation);
     const ttlMs = this.config.cache.statusTtlSeconds * 1000;
     let produced: StatusEntry | undefined;
+    const ttl = (value: StatusEntry) => Math.max(1, expiresIn(value, ttlMs));
     const read = () => this.sharedRead(server, key);
     const load = async (): Promise<StatusEntry> =>
       (produced = await this.shared.load(
@@ -73,16 +74,12 @@ export class ServerStatusService implements OnModuleInit, OnModuleDestroy {
         (value: StatusEntry) => expiresIn(value, ttlMs) > refreshAhead(value, ttlMs),
         read,
         this.config.targets.statusDeadlineMs + LOCK_MARGIN_MS,
+        ttl,
       ));
     const entry =
       ttlMs === 0
         ? await read()
-        : await this.cache.wrap(
-            key,
-            load,
-            (value: StatusEntry) => Math.max(1, expiresIn(value, ttlMs)),
-            (value: StatusEntry) => refreshAhead(value, ttlMs),
-          );
+        : await this.cache.wrap(key, load, ttl, (value: StatusEntry) => refreshAhead(value, ttlMs));
     if (ttlMs > 0 && entry !== produced) this.metrics.hit('status');
     else this.metrics.miss('status');
     return entry;
