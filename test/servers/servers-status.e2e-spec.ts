@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import ssh2 from 'ssh2';
+import { ed25519KeyPairSync } from '#ssh-keys';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { adminQuery } from '../support/clusters.js';
 import { uniqueName } from '../support/names.js';
@@ -30,7 +30,7 @@ const CACHE_TTL_S = 2;
 const WRONG_PG_PASSWORD = 'status-wrong-pg-password-1234';
 const WRONG_SSH_PASSWORD = 'status-wrong-ssh-password-5678';
 /** A key sshd has never heard of. */
-const STRANGER_KEY = ssh2.utils.generateKeyPairSync('ed25519').private;
+const STRANGER_KEY = ed25519KeyPairSync().private;
 /** Right shape, wrong key. */
 const WRONG_HOST_KEY = 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 

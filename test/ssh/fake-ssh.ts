@@ -4,6 +4,7 @@
  */
 import ssh2, { type AuthContext, type Connection, type Session } from 'ssh2';
 import { fingerprintOf } from '#ssh';
+import { ed25519KeyPairSync } from '#ssh-keys';
 import { startTcpServer, type TcpServer } from '../support/tcp-server.js';
 
 /** What the server does once a client logged in (any password is accepted then). */
@@ -22,7 +23,7 @@ export interface FakeSshdOptions {
 }
 
 export async function startFakeSshd(options: FakeSshdOptions = {}): Promise<FakeSshd> {
-  const hostKey = ssh2.utils.generateKeyPairSync('ed25519');
+  const hostKey = ed25519KeyPairSync();
   const parsed = ssh2.utils.parseKey(hostKey.public);
   if (parsed instanceof Error) throw parsed;
   const passwords: string[] = [];

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { TestingModule } from '@nestjs/testing';
-import ssh2 from 'ssh2';
 import { SshService, type SshErrorCode, type SshTarget } from '#ssh';
+import { ed25519KeyPairSync } from '#ssh-keys';
 import type { SshUser } from '../support/targets-info.js';
 import { timed } from '../support/timing.js';
 import {
@@ -99,7 +99,7 @@ describe(SshService.name, () => {
     });
 
     it('throws authentication_failed for a key the server does not know', async () => {
-      const { private: stranger } = ssh2.utils.generateKeyPairSync('ed25519');
+      const { private: stranger } = ed25519KeyPairSync();
       const target: SshTarget = {
         ...keyTarget(),
         auth: { type: 'key', privateKey: () => stranger },

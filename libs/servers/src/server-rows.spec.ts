@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { UnprocessableEntityException } from '@nestjs/common';
-import ssh2 from 'ssh2';
 import { buildAppConfig, envSchema } from '#config';
 import { SecretCipher } from '#secrets';
+import { ed25519KeyPairSync } from '#ssh-keys';
 import type { CreateServerDto, UpdateServerDto } from './dto/server.dto.js';
 import type { SecretField, ServerRecord } from './server.record.js';
 import { toNewRow, toRowChanges } from './server-rows.js';
@@ -16,12 +16,8 @@ const PASSPHRASE = 'rows-spec-passphrase';
 const PINNED = 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU';
 const OTHER_PIN = 'SHA256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 
-const PLAIN_KEY = ssh2.utils.generateKeyPairSync('ed25519').private;
-const ENCRYPTED_KEY = ssh2.utils.generateKeyPairSync('ed25519', {
-  passphrase: PASSPHRASE,
-  cipher: 'aes256-ctr',
-  rounds: 16,
-}).private;
+const PLAIN_KEY = ed25519KeyPairSync().private;
+const ENCRYPTED_KEY = ed25519KeyPairSync({ passphrase: PASSPHRASE }).private;
 
 /** The 422 names exactly this field, and its message holds none of the secrets. */
 function invalid(field: string, secrets: string[] = []) {
@@ -374,11 +370,7 @@ describe('server rows', () => {
     });
 
     it('throws 422 on ssh_key_passphrase for a new encrypted key that the stored passphrase does not open', () => {
-      const other = ssh2.utils.generateKeyPairSync('ed25519', {
-        passphrase: 'another-one',
-        cipher: 'aes256-ctr',
-        rounds: 16,
-      }).private;
+      const other = ed25519KeyPairSync({ passphrase: 'another-one' }).private;
       const current = record(
         { sshUser: 'root', sshAuthType: 'key' },
         { ssh_private_key: ENCRYPTED_KEY, ssh_key_passphrase: PASSPHRASE },

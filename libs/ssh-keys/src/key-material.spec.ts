@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { generateKey, identify, throwawayEd25519Key } from './key-material.js';
+import { ed25519KeyPairSync, generateKey, identify } from './key-material.js';
 
 describe(generateKey.name, () => {
   // ssh2 writes about 1 ed25519 key in 250 that it cannot parse back: without the retry, 1,000
@@ -14,10 +14,20 @@ describe(generateKey.name, () => {
   });
 });
 
-describe(throwawayEd25519Key.name, () => {
+describe(ed25519KeyPairSync.name, () => {
   it('returns a key that identify() reads, 1,000 times in a row', () => {
     for (let n = 0; n < 1000; n++) {
-      assert.equal(identify(throwawayEd25519Key('example-key')).keyType, 'ed25519');
+      assert.equal(
+        identify(ed25519KeyPairSync({ comment: 'example-key' }).private).keyType,
+        'ed25519',
+      );
+    }
+  });
+
+  it('returns an encrypted key that opens with its passphrase, 100 times in a row', () => {
+    for (let n = 0; n < 100; n++) {
+      const pair = ed25519KeyPairSync({ passphrase: 'spec-passphrase', rounds: 1 });
+      assert.equal(identify(pair.private, 'spec-passphrase').keyType, 'ed25519');
     }
   });
 });

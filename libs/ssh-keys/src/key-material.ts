@@ -66,11 +66,22 @@ export async function generateKey(
   }
 }
 
-/** An unencrypted ed25519 private key that parses, made now (examples of the documentation). */
-export function throwawayEd25519Key(comment: string): string {
+/**
+ * An ed25519 key pair that ssh2 parses back, made now and synchronously (the documentation's
+ * example, tests); with a passphrase the private key is encrypted (aes256-ctr, `rounds` of the
+ * bcrypt KDF, 16 by default).
+ */
+export function ed25519KeyPairSync(
+  options: { comment?: string; passphrase?: string; rounds?: number } = {},
+): { private: string; public: string } {
+  const { passphrase, rounds = 16, comment } = options;
   for (let attempt = 1; ; attempt++) {
-    const key = ssh2.utils.generateKeyPairSync('ed25519', { comment }).private;
-    if (!(ssh2.utils.parseKey(key) instanceof Error) || attempt >= GENERATE_ATTEMPTS) return key;
+    const pair = ssh2.utils.generateKeyPairSync('ed25519', {
+      ...(comment !== undefined && { comment }),
+      ...(passphrase !== undefined && { passphrase, cipher: 'aes256-ctr', rounds }),
+    });
+    const parsed = ssh2.utils.parseKey(pair.private, passphrase);
+    if (!(parsed instanceof Error) || attempt >= GENERATE_ATTEMPTS) return pair;
   }
 }
 

@@ -6,7 +6,7 @@ import {
   GENERATED_KEY_TYPES,
   KEY_TYPES,
   RSA_KEY_SIZES,
-  throwawayEd25519Key,
+  ed25519KeyPairSync,
   type GeneratedKeyType,
 } from '../key-material.js';
 import type { KeyUser, SshKeyRecord } from '../ssh-key.record.js';
@@ -22,7 +22,7 @@ const MAX_DESCRIPTION_LENGTH = 512;
  * trusts it, and no private key sits in the code), so that the import Swagger UI fills in is
  * accepted as it is.
  */
-const EXAMPLE_PRIVATE_KEY = throwawayEd25519Key('example-key');
+const EXAMPLE_PRIVATE_KEY = ed25519KeyPairSync({ comment: 'example-key' }).private;
 
 /** The upstream web UI sends null (or nothing) for an empty optional field. */
 const emptyToNull = ({ value }: { value: unknown }): unknown => (value === '' ? null : value);
