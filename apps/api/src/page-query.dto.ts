@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { QUERY_DATE_PATTERN } from '#history';
+import { IsOptional } from 'class-validator';
+import { QueryDate } from '#history';
 import { WholeNumber } from '#http';
 
 export const MAX_PAGE_SIZE = 500;
@@ -33,25 +33,9 @@ export class PageQueryDto {
   @WholeNumber('offset', 0, 1_000_000_000)
   offset?: number;
 
-  @ApiPropertyOptional({
-    example: '2026-02-01',
-    pattern: QUERY_DATE_PATTERN,
-    maxLength: 40,
-    description: 'ISO 8601 date or date-time; no zone means UTC',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
+  @QueryDate('2026-02-01', 'ISO 8601 date or date-time; no zone means UTC')
   date_from?: string;
 
-  @ApiPropertyOptional({
-    example: '2026-02-07',
-    pattern: QUERY_DATE_PATTERN,
-    maxLength: 40,
-    description: 'ISO 8601; a date alone means the end of that day (UTC)',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
+  @QueryDate('2026-02-07', 'ISO 8601; a date alone means the end of that day (UTC)')
   date_to?: string;
 }

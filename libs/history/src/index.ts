@@ -19,6 +19,6 @@ export {
   HistoryQueryDto,
   ServerHistoryView,
 } from './dto/history.dto.js';
-export { MAX_DATE_LENGTH } from './dto/history.dto.js';
+export { MAX_DATE_LENGTH, QueryDate } from './dto/history.dto.js';
 export { HistoryModule } from './history.module.js';
 export { HistoryService } from './history.service.js';

@@ -1,29 +1,14 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { MAX_DATE_LENGTH, QUERY_DATE_PATTERN, resolveRange, type DateRange } from '#history';
+import { QueryDate, resolveRange, type DateRange } from '#history';
 
 /** start_date and end_date of the query-insight routes: the last 24 hours by default. */
 export class RecentPeriodQueryDto {
-  @ApiPropertyOptional({
-    example: '2025-06-03T02:00:00Z',
-    pattern: QUERY_DATE_PATTERN,
-    maxLength: MAX_DATE_LENGTH,
-    description: 'ISO 8601; no zone means UTC. Default: 24 hours before end_date',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
+  @QueryDate(
+    '2025-06-03T02:00:00Z',
+    'ISO 8601; no zone means UTC. Default: 24 hours before end_date',
+  )
   start_date?: string;
 
-  @ApiPropertyOptional({
-    example: '2025-06-03T03:00:00Z',
-    pattern: QUERY_DATE_PATTERN,
-    maxLength: MAX_DATE_LENGTH,
-    description: 'ISO 8601. Default: now',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
+  @QueryDate('2025-06-03T03:00:00Z', 'ISO 8601. Default: now')
   end_date?: string;
 }
 

@@ -1,31 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { MAX_DATE_LENGTH, QUERY_DATE_PATTERN } from '#history';
+import { QueryDate } from '#history';
 import { WholeNumber } from '#http';
 
 export const MAX_AUDIT_ROWS = 1000;
 
 export class AuditQueryDto {
-  @ApiPropertyOptional({
-    example: '2025-06-01T00:00:00Z',
-    pattern: QUERY_DATE_PATTERN,
-    maxLength: MAX_DATE_LENGTH,
-    description: 'ISO 8601 date or date-time; no zone means UTC. Default: 24 hours before end_date',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(MAX_DATE_LENGTH)
+  @QueryDate(
+    '2025-06-01T00:00:00Z',
+    'ISO 8601 date or date-time; no zone means UTC. Default: 24 hours before end_date',
+  )
   start_date?: string;
 
-  @ApiPropertyOptional({
-    example: '2025-06-08T00:00:00Z',
-    pattern: QUERY_DATE_PATTERN,
-    maxLength: MAX_DATE_LENGTH,
-    description: 'ISO 8601 date or date-time; no zone means UTC. Default: now',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(MAX_DATE_LENGTH)
+  @QueryDate('2025-06-08T00:00:00Z', 'ISO 8601 date or date-time; no zone means UTC. Default: now')
   end_date?: string;
 
   @ApiPropertyOptional({

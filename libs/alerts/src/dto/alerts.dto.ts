@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { CHECK_IDS } from '#checks';
-import { MAX_DATE_LENGTH, QUERY_DATE_PATTERN } from '#history';
+import { QueryDate } from '#history';
 import { WholeNumber } from '#http';
 import { SEVERITIES } from '../catalog.js';
 
@@ -69,26 +69,13 @@ export class AlertHistoryView {
 }
 
 export class AlertHistoryQueryDto {
-  @ApiPropertyOptional({
-    example: '2025-06-01T00:00:00Z',
-    pattern: QUERY_DATE_PATTERN,
-    maxLength: MAX_DATE_LENGTH,
-    description: 'ISO 8601; no zone means UTC. Default: 24 hours before end_date',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
+  @QueryDate(
+    '2025-06-01T00:00:00Z',
+    'ISO 8601; no zone means UTC. Default: 24 hours before end_date',
+  )
   start_date?: string;
 
-  @ApiPropertyOptional({
-    example: '2025-06-02T00:00:00Z',
-    pattern: QUERY_DATE_PATTERN,
-    maxLength: MAX_DATE_LENGTH,
-    description: 'ISO 8601; no zone means UTC. Default: now',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
+  @QueryDate('2025-06-02T00:00:00Z', 'ISO 8601; no zone means UTC. Default: now')
   end_date?: string;
 
   @ApiPropertyOptional({

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { QUERY_DATE_PATTERN } from '../date-range.js';
@@ -5,27 +6,32 @@ import { QUERY_DATE_PATTERN } from '../date-range.js';
 /** Longest date text read; the longest ISO 8601 form is 35 characters. */
 export const MAX_DATE_LENGTH = 40;
 
+/**
+ * An optional date of a query (start_date, date_to, ...): a string of at most MAX_DATE_LENGTH,
+ * documented with the pattern parseQueryDate() reads; the route parses it.
+ */
+export function QueryDate(example: string, description: string): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      example,
+      pattern: QUERY_DATE_PATTERN,
+      maxLength: MAX_DATE_LENGTH,
+      description,
+    }),
+    IsOptional(),
+    IsString(),
+    MaxLength(MAX_DATE_LENGTH),
+  );
+}
+
 export class HistoryQueryDto {
-  @ApiPropertyOptional({
-    example: '2025-06-01T00:00:00Z',
-    pattern: QUERY_DATE_PATTERN,
-    maxLength: MAX_DATE_LENGTH,
-    description: 'ISO 8601 date or date-time; no zone means UTC. Default: 7 days before end_date',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(MAX_DATE_LENGTH)
+  @QueryDate(
+    '2025-06-01T00:00:00Z',
+    'ISO 8601 date or date-time; no zone means UTC. Default: 7 days before end_date',
+  )
   start_date?: string;
 
-  @ApiPropertyOptional({
-    example: '2025-06-08',
-    pattern: QUERY_DATE_PATTERN,
-    maxLength: MAX_DATE_LENGTH,
-    description: 'ISO 8601 date or date-time; no zone means UTC. Default: now',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(MAX_DATE_LENGTH)
+  @QueryDate('2025-06-08', 'ISO 8601 date or date-time; no zone means UTC. Default: now')
   end_date?: string;
 }
 
