@@ -30,7 +30,8 @@ export class TaskScheduler implements OnApplicationBootstrap, OnApplicationShutd
   /** Each task's interval at its previous claim, to notice it shrink. */
   private readonly lastIntervals = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
-  private ticking = false;
+  /** The round claiming slots now, if any (one at a time; shutdown waits for it). */
+  private round: Promise<void> | undefined;
   private stopped = false;
 
   constructor(
@@ -62,25 +63,34 @@ export class TaskScheduler implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    const inFlight = [...this.running.values()].flatMap((runs) => [...runs]);
+    const drained = async (): Promise<void> => {
+      await this.round;
+      await Promise.allSettled([...this.running.values()].flatMap((runs) => [...runs]));
+    };
     await Promise.race([
-      Promise.allSettled(inFlight),
+      drained(),
       new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref()),
     ]);
   }
 
   /** One round: for each task, claim due slots for its free places and run them. */
   async tick(): Promise<void> {
-    if (this.ticking || this.stopped) return;
-    this.ticking = true;
+    if (this.round || this.stopped) return;
+    this.round = this.claimAll();
+    try {
+      await this.round;
+    } finally {
+      this.round = undefined;
+    }
+  }
+
+  private async claimAll(): Promise<void> {
     try {
       for (const task of this.tasks.values()) await this.claimAndRun(task);
     } catch (error) {
       this.logger.error(
         `Task scheduling failed: ${error instanceof Error ? error.message : String(error)}`,
       );
-    } finally {
-      this.ticking = false;
     }
   }
 
@@ -115,8 +125,16 @@ export class TaskScheduler implements OnApplicationBootstrap, OnApplicationShutd
       intervalMs,
       leaseMs,
     );
+    // Stopped while claiming: the claims' leases run out and another collector takes them.
+    if (this.stopped) return;
     for (const claim of claims) {
-      const run = this.execute(task, claim).finally(() => runs.delete(run));
+      const run = this.execute(task, claim)
+        .catch((error: unknown) =>
+          this.logger.error(
+            `${task.name} run failed: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+        )
+        .finally(() => runs.delete(run));
       runs.add(run);
     }
   }
