@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestTargets } from '../test/support/targets-info.js';
 import { startApiProcess, type ApiProcess } from './api-process.js';
+import { Registry } from 'prom-client';
+import { HttpMetrics, requestIdFrom } from '#http';
 import { round } from './measure.js';
 import { wrk, type WrkResult } from './wrk.js';
 
@@ -31,6 +33,8 @@ export async function hotpathBench(targets: TestTargets, port: number): Promise<
     const health = await pair(api, '/api/health', port + 1);
     await registerServers(api, targets, 20);
     const servers20 = await pair(api, '/servers', port + 1);
+    const rssAfterMb = round(api.rssMb(), 1);
+    await api.stop();
     return {
       clients: CLIENTS,
       seconds: SECONDS,
@@ -38,12 +42,55 @@ export async function hotpathBench(targets: TestTargets, port: number): Promise<
       get_servers_3: servers3,
       get_servers_20: servers20,
       get_api_health: health,
-      rss_after_mb: round(api.rssMb(), 1),
+      rss_after_mb: rssAfterMb,
+      costs: await stepCosts(targets, port + 2, servers3.pgmon),
     };
   } finally {
     await api.stop();
     api.removeDataDir();
   }
+}
+
+/**
+ * What the access log, request ids and metrics cost, each with the others on: GET /servers
+ * (3 servers) again with the access log off (LOG_LEVEL=WARNING), as a share of the run with
+ * it on; and the CPU of one request id and one histogram observation, in-process.
+ */
+async function stepCosts(
+  targets: TestTargets,
+  port: number,
+  withLog: WrkResult,
+): Promise<Record<string, number>> {
+  const api = await startApiProcess({ LOG_LEVEL: 'WARNING' }, port, undefined, 'ignore');
+  try {
+    await registerServers(api, targets, 3);
+    const url = `${api.url}/servers`;
+    await wrk(url, { connections: CLIENTS, seconds: 5, token: api.token });
+    const withoutLog = await wrk(url, { connections: CLIENTS, seconds: SECONDS, token: api.token });
+    const registry = new Registry();
+    const metrics = new HttpMetrics(registry);
+    return {
+      requests_per_second_without_access_log: withoutLog.requestsPerSecond,
+      access_log_share_of_throughput: round(
+        1 - withLog.requestsPerSecond / Math.max(1, withoutLog.requestsPerSecond),
+        3,
+      ),
+      request_id_us: microseconds(() => requestIdFrom(undefined)),
+      metrics_observation_us: microseconds(() => metrics.observe('GET', '/servers', 200, 0.004)),
+    };
+  } finally {
+    await api.stop();
+    api.removeDataDir();
+  }
+}
+
+/** Mean CPU time of one call, in microseconds, after a warm-up. */
+function microseconds(step: () => unknown, calls = 200_000): number {
+  for (let i = 0; i < calls / 10; i++) step();
+  const started = process.cpuUsage();
+  for (let i = 0; i < calls; i++) step();
+  const used = process.cpuUsage(started);
+  return round((used.user + used.system) / calls, 3);
 }
 
 /**
@@ -78,8 +125,8 @@ export async function soakBench(targets: TestTargets, port: number): Promise<unk
 
 /** wrk on pgmon's path, then on a bare server answering pgmon's bytes for that path. */
 async function pair(api: ApiProcess, path: string, barePort: number): Promise<Pair> {
-  // Warm: caches filled (status TTL 5 s is refreshed in the background under load).
-  await wrk(`${api.url}${path}`, { connections: 10, seconds: 2, token: api.token });
+  // Warm, with the same load: caches filled, code optimised, the heap grown to its working size.
+  await wrk(`${api.url}${path}`, { connections: CLIENTS, seconds: 5, token: api.token });
   const pgmon = await wrk(`${api.url}${path}`, {
     connections: CLIENTS,
     seconds: SECONDS,
@@ -88,9 +135,10 @@ async function pair(api: ApiProcess, path: string, barePort: number): Promise<Pa
   const body = await (
     await fetch(`${api.url}${path}`, { headers: { Authorization: `Bearer ${api.token}` } })
   ).arrayBuffer();
-  const bare = await withBareServer(Buffer.from(body), barePort, (url) =>
-    wrk(url, { connections: CLIENTS, seconds: SECONDS }),
-  );
+  const bare = await withBareServer(Buffer.from(body), barePort, async (url) => {
+    await wrk(url, { connections: CLIENTS, seconds: 5 });
+    return wrk(url, { connections: CLIENTS, seconds: SECONDS });
+  });
   return {
     pgmon,
     bare,

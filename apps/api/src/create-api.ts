@@ -5,6 +5,7 @@ import { HttpMetrics, RequestLogMiddleware } from '#http';
 import { createAppLogger } from '#logging';
 import { ApiAliases } from './api-aliases.js';
 import { ApiModule } from './api.module.js';
+import { FastLane } from './fast-lane/fast-lane.js';
 import { setupOpenApi } from './openapi.js';
 import { noStore, securityHeaders } from './security-headers.js';
 
@@ -46,7 +47,17 @@ export async function createApi(
     });
   }
   setupOpenApi(app);
+  // In front of Express: GETs whose answer is in memory skip it, logged and measured the same.
+  const adapter = app.getHttpAdapter();
+  app
+    .get(FastLane)
+    .install(app.getHttpServer(), adapter.getInstance(), requestLog, () => isShuttingDown(adapter));
   // process.exit after the hooks ran: a SIGTERM shutdown that went well exits 0, not 143.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   return app;
+}
+
+/** Set by Nest when the app starts closing; Express then answers 503 (return503OnClosing). */
+function isShuttingDown(adapter: object): boolean {
+  return (adapter as { isShuttingDown?: boolean }).isShuttingDown === true;
 }

@@ -8,6 +8,7 @@ export type { RequestActor } from './decorators/request-actor.decorator.js';
 export { Public } from './decorators/public.decorator.js';
 export { Roles } from './decorators/roles.decorator.js';
 export { JwtAuthGuard } from './guards/jwt-auth.guard.js';
+export { bearerToken } from './strategies/jwt.strategy.js';
 export { AuthCache } from './tokens/auth-cache.js';
 export { TokenRequestDto, TokenView } from './dto/token.dto.js';
 export { CreateUserDto, MessageView, UpdateUserDto, UserView } from './dto/user.dto.js';

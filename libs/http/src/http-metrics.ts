@@ -20,6 +20,11 @@ export class HttpMetrics {
     });
   }
 
+  /** One request served outside Express (the API's fast lane), labelled as Express would. */
+  observe(method: string, route: string, status: number, seconds: number): void {
+    this.durations.observe({ method, route, status: String(status) }, seconds);
+  }
+
   /** Express middleware; register it before the routes. */
   readonly middleware = (request: Request, response: Response, next: NextFunction): void => {
     const end = this.durations.startTimer();

@@ -4,8 +4,13 @@ export { ApiErrors } from './openapi/api-errors.decorator.js';
 export type { ErrorDoc, ErrorStatus } from './openapi/api-errors.decorator.js';
 export { InternalErrorView } from './openapi/error-views.js';
 export { HttpPipelineModule } from './http.module.js';
-export { describeRequest, RequestLogMiddleware, safeUrl } from './request-log.middleware.js';
-export type { RequestWithId } from './request-log.middleware.js';
+export {
+  describeRequest,
+  RequestLogMiddleware,
+  requestIdFrom,
+  safeUrl,
+} from './request-log.middleware.js';
+export type { LoggedRequest, RequestWithId } from './request-log.middleware.js';
 export { SeedExceptionFilter } from './seed-exception.filter.js';
 export {
   exceedsDepth,

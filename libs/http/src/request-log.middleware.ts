@@ -10,6 +10,20 @@ export interface RequestWithId extends Request {
   requestId?: string;
 }
 
+/** What the access line says about a request (an Express request has all of it). */
+export interface LoggedRequest {
+  method?: string;
+  originalUrl: string;
+  ip?: string;
+  requestId?: string;
+  user?: { login?: string };
+}
+
+/** The client's X-Request-Id when it is a sane one, else a new UUID. */
+export function requestIdFrom(incoming: string | undefined): string {
+  return incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
 /**
  * One access-log line per request, written when the response is finished (so 401s from guards
  * are logged too). Bodies and headers are never logged; secret-looking query values are masked.
@@ -24,17 +38,21 @@ export class RequestLogMiddleware implements NestMiddleware {
 
   use(request: RequestWithId, response: Response, next: NextFunction): void {
     const started = process.hrtime.bigint();
-    const incoming = request.header('x-request-id');
-    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const requestId = requestIdFrom(request.header('x-request-id'));
     request.requestId = requestId;
     response.setHeader('X-Request-Id', requestId);
-    response.on('finish', () => {
-      const line = describeRequest(request, response.statusCode, elapsedMs(started));
-      if (this.withContext) requestContext.run({ requestId }, () => this.logger.log(line));
-      else this.logger.log(line);
-    });
+    response.on('finish', () => this.log(request, response.statusCode, elapsedMs(started)));
     if (this.withContext) requestContext.run({ requestId }, next);
     else next();
+  }
+
+  /** Writes the access line of a finished request (also for requests served outside Express). */
+  log(request: LoggedRequest, status: number, ms: number): void {
+    const line = describeRequest(request, status, ms);
+    const requestId = request.requestId;
+    if (this.withContext && requestId) {
+      requestContext.run({ requestId }, () => this.logger.log(line));
+    } else this.logger.log(line);
   }
 }
 
@@ -42,9 +60,9 @@ function elapsedMs(started: bigint): number {
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
-export function describeRequest(request: RequestWithId, status: number, ms: number): string {
-  const user = (request as { user?: { login?: string } }).user?.login ?? '-';
-  return `${request.method} ${safeUrl(request.originalUrl)} ${status} ${ms.toFixed(1)}ms user=${user} ip=${request.ip ?? '-'} id=${request.requestId ?? '-'}`;
+export function describeRequest(request: LoggedRequest, status: number, ms: number): string {
+  const user = request.user?.login ?? '-';
+  return `${request.method ?? '-'} ${safeUrl(request.originalUrl)} ${status} ${ms.toFixed(1)}ms user=${user} ip=${request.ip ?? '-'} id=${request.requestId ?? '-'}`;
 }
 
 /** The request URL with the values of secret-looking query parameters masked. */

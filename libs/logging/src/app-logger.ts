@@ -9,6 +9,15 @@ type JsonLogOptions = Parameters<ConsoleLogger['getJsonLogObject']>[1];
  * line with level, time, context, message and the id of the request being served.
  */
 export class AppLogger extends ConsoleLogger {
+  private stamp = { second: -1, text: '' };
+
+  /** Nest's timestamp (seconds precision), formatted once per second rather than per line. */
+  protected override getTimestamp(): string {
+    const second = Math.floor(Date.now() / 1000);
+    if (second !== this.stamp.second) this.stamp = { second, text: super.getTimestamp() };
+    return this.stamp.text;
+  }
+
   protected override getJsonLogObject(message: unknown, options: JsonLogOptions) {
     const record = super.getJsonLogObject(message, options);
     const requestId = currentRequestId();

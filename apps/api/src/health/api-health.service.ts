@@ -16,6 +16,10 @@ const FRESH_MS = 1000;
 @Injectable()
 export class ApiHealthService {
   private last: { at: number; result: Promise<HealthCheckResult> } | undefined;
+  /** The last run's result once it settled, for answers that cannot wait (the fast lane). */
+  private settled: { at: number; result: HealthCheckResult } | undefined;
+  private latest:
+    { at: number; settled: object; answer: { healthy: boolean; view: HealthView } } | undefined;
 
   constructor(
     private readonly health: HealthCheckService,
@@ -27,12 +31,36 @@ export class ApiHealthService {
 
   /** The answer, and whether it is healthy (else 503). */
   async view(): Promise<{ healthy: boolean; view: HealthView }> {
-    const result = await this.result();
+    return this.viewOf(await this.result());
+  }
+
+  /**
+   * Without waiting: the answer of the last finished run while it is fresh, or while the run
+   * after it is under way (started less than a second ago); else undefined.
+   */
+  viewNow(): { healthy: boolean; view: HealthView } | undefined {
+    const settled = this.settled;
+    const last = this.last;
+    if (!settled || !last) return undefined;
+    const now = Date.now();
+    const fresh = settled.at === last.at ? now - settled.at < FRESH_MS : now - last.at < FRESH_MS;
+    if (!fresh) return undefined;
+    // The same object for the same run within one millisecond (the timestamp's precision).
+    if (this.latest?.at !== now || this.latest.settled !== settled) {
+      this.latest = { at: now, settled, answer: this.viewOf(settled.result, now) };
+    }
+    return this.latest.answer;
+  }
+
+  private viewOf(
+    result: HealthCheckResult,
+    now = Date.now(),
+  ): { healthy: boolean; view: HealthView } {
     return {
       healthy: result.status === 'ok' || result.status === 'degraded',
       view: {
         status: result.status,
-        timestamp: new Date().toISOString(),
+        timestamp: new Date(now).toISOString(),
         pools_count: this.registry.size,
         version: this.config.version,
         log_level: this.config.log.level,
@@ -43,8 +71,10 @@ export class ApiHealthService {
 
   private result(): Promise<HealthCheckResult> {
     if (this.last && Date.now() - this.last.at < FRESH_MS) return this.last.result;
+    const at = Date.now();
     const result = this.runChecks();
-    this.last = { at: Date.now(), result };
+    this.last = { at, result };
+    void result.then((settled) => (this.settled = { at, result: settled }));
     return result;
   }
 

@@ -33,6 +33,7 @@ export class AuthCache implements OnModuleInit, OnModuleDestroy {
   /** Bumped on every change of a login (epoch: of every login), so a read racing it is not cached. */
   private readonly generations = new Map<string, number>();
   private epoch = 0;
+  private lookedElsewhereAt = 0;
   private readonly tokens = new Map<string, VerifiedClaims>();
   private subscription: Subscription | undefined;
 
@@ -62,10 +63,19 @@ export class AuthCache implements OnModuleInit, OnModuleDestroy {
   /** The user of a verified token if the token is still good for it, else undefined. */
   async authorize(claims: VerifiedClaims): Promise<AuthUser | undefined> {
     const user = await this.user(claims.sub);
-    if (!user?.isActive || user.accountId !== claims.aid || user.tokenVersion !== claims.ver) {
-      return undefined;
-    }
-    return { login: user.login, role: user.role };
+    return user && isGoodFor(user, claims) ? { login: user.login, role: user.role } : undefined;
+  }
+
+  /**
+   * The user of a token verified before, when everything needed is in memory and still good;
+   * undefined otherwise (the caller then takes the full way: passport-jwt, then authorize).
+   */
+  knownUser(token: string): AuthUser | undefined {
+    const claims = this.verifiedClaims(token);
+    if (!claims) return undefined;
+    this.noticeChangesElsewhere();
+    const user = this.freshUser(claims.sub.toLowerCase());
+    return user && isGoodFor(user, claims) ? { login: user.login, role: user.role } : undefined;
   }
 
   /** Remembers a token passport-jwt verified, for the next requests that carry it. */
@@ -83,10 +93,10 @@ export class AuthCache implements OnModuleInit, OnModuleDestroy {
   }
 
   private async user(login: string): Promise<UserRecord | undefined> {
-    if (this.storeChanges.changedElsewhere()) this.forgetAll();
+    this.noticeChangesElsewhere();
     const key = login.toLowerCase();
-    const cached = this.users.get(key);
-    if (cached && cached.until > Date.now()) return cached.user;
+    const cached = this.freshUser(key);
+    if (cached) return cached;
     const generation = this.generations.get(key) ?? 0;
     const epoch = this.epoch;
     const user = await this.repository.findByLogin(login);
@@ -94,6 +104,23 @@ export class AuthCache implements OnModuleInit, OnModuleDestroy {
       remember(this.users, key, { user, until: Date.now() + USER_TTL_MS }, MAX_USERS);
     }
     return user;
+  }
+
+  /**
+   * Forgets every user when another process changed the store (SQLite's data_version), looked
+   * at most once per millisecond: a change is seen by every request that starts a millisecond
+   * after it, and 10,000 requests a second do not each cost a look.
+   */
+  private noticeChangesElsewhere(): void {
+    const now = Date.now();
+    if (now === this.lookedElsewhereAt) return;
+    this.lookedElsewhereAt = now;
+    if (this.storeChanges.changedElsewhere()) this.forgetAll();
+  }
+
+  private freshUser(key: string): UserRecord | undefined {
+    const cached = this.users.get(key);
+    return cached && cached.until > Date.now() ? cached.user : undefined;
   }
 
   private forgetAll(): void {
@@ -106,6 +133,11 @@ export class AuthCache implements OnModuleInit, OnModuleDestroy {
     this.users.delete(key);
     this.generations.set(key, (this.generations.get(key) ?? 0) + 1);
   }
+}
+
+/** Whether the token's claims still hold for the user: active, same account, same version. */
+function isGoodFor(user: UserRecord, claims: VerifiedClaims): boolean {
+  return user.isActive && user.accountId === claims.aid && user.tokenVersion === claims.ver;
 }
 
 /** Sets `key` as the newest entry, dropping the oldest past `max`. */
