@@ -1,4 +1,4 @@
-import KeyvRedis, { Keyv } from '@keyv/redis';
+import type { Keyv } from '@keyv/redis';
 import { CacheModule } from '@nestjs/cache-manager';
 import { Global, Logger, Module } from '@nestjs/common';
 import { AppConfig } from '#config';
@@ -19,19 +19,32 @@ import { SharedReads } from './shared-reads.js';
     CacheModule.registerAsync({
       isGlobal: true,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
+      useFactory: async (config: AppConfig) => ({
         ttl: config.cache.statusTtlSeconds * 1000,
-        ...(config.cache.redisUrl && { stores: [redisStore(config.cache.redisUrl)] }),
+        ...(config.cache.redisUrl && { stores: [await redisStore(config.cache.redisUrl)] }),
       }),
     }),
   ],
-  providers: [CacheMetrics, RedisConnection, SharedReads, InvalidationBus],
+  providers: [
+    CacheMetrics,
+    {
+      provide: RedisConnection,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => RedisConnection.create(config),
+    },
+    SharedReads,
+    InvalidationBus,
+  ],
   exports: [CacheMetrics, RedisConnection, SharedReads, InvalidationBus],
 })
 export class AppCacheModule {}
 
-/** Keyv over Redis; a failing Redis makes reads misses and writes no-ops (logged), never errors. */
-function redisStore(url: string): Keyv {
+/**
+ * Keyv over Redis; a failing Redis makes reads misses and writes no-ops (logged), never errors.
+ * The client library is loaded only when REDIS_URL is set.
+ */
+async function redisStore(url: string): Promise<Keyv> {
+  const { default: KeyvRedis, Keyv } = await import('@keyv/redis');
   const logger = new Logger('Redis');
   const store = new KeyvRedis(url, { namespace: 'pgmon', throwOnConnectError: false });
   const keyv = new Keyv({ store, namespace: 'pgmon' });

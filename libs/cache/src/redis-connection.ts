@@ -1,5 +1,5 @@
-import { createClient, type RedisClientType } from '@keyv/redis';
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { createClient as CreateClient, RedisClientType } from '@keyv/redis';
+import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '#config';
 import { redactUrl } from '#logging';
 
@@ -13,16 +13,25 @@ const COMMAND_TIMEOUT_MS = 1000;
  * subscriptions, which Redis requires to be separate); none otherwise. Commands fail fast
  * while Redis is unreachable (no offline queue): callers fall back to in-process behaviour.
  */
-@Injectable()
 export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Redis');
   readonly client: RedisClientType | undefined;
   readonly subscriber: RedisClientType | undefined;
   private lastError = 0;
 
-  constructor(private readonly config: AppConfig) {
+  /** The provider: the Redis client library is loaded only when REDIS_URL is set. */
+  static async create(config: AppConfig): Promise<RedisConnection> {
+    if (!config.cache.redisUrl) return new RedisConnection(config);
+    const { createClient } = await import('@keyv/redis');
+    return new RedisConnection(config, createClient);
+  }
+
+  constructor(
+    private readonly config: AppConfig,
+    createClient?: typeof CreateClient,
+  ) {
     const url = config.cache.redisUrl;
-    if (!url) return;
+    if (!url || !createClient) return;
     const options = {
       url,
       disableOfflineQueue: true,

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { createTransport } from 'nodemailer';
 import { AppConfig } from '#config';
 import type { OpenedChannel } from '../channels/channel.js';
 import { emailSubject, emailText, type Notification } from './message.js';
@@ -36,6 +35,8 @@ export class EmailSender {
       };
     }
     const password = decodeURIComponent(new URL(smtpUrl).password);
+    // Loaded on the first email: most deployments never send one.
+    const { createTransport } = await import('nodemailer');
     const transport = createTransport(smtpOptions(smtpUrl, sendTimeoutMs));
     try {
       const info = await transport.sendMail({
