@@ -5,9 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chown, mkdtemp, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { startCluster, stopCluster, superuserClient } from '../support/clusters.js';
+import { freePort } from '../support/ports.js';
 import { exec, lookupUser } from '../support/proc.js';
 import { readTargets, type PgTarget } from '../support/targets-info.js';
 
@@ -90,15 +90,4 @@ async function initdb(target: PgTarget, owner: { uid: number; gid: number } | nu
     path.join(target.dataDir, 'pg_hba.conf'),
     `local all all trust\nhost all all ${target.host}/32 scram-sha-256\n`,
   );
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -26,6 +26,7 @@ import {
 } from './clusters.js';
 import { statsFixtureDayStart, statsFixtureSql } from './fixtures/stats-db.js';
 import { startMatrixContainers, type MatrixContainers } from './matrix-servers.js';
+import { freePorts } from './ports.js';
 import { exec, isRoot, lookupUser, tailFile } from './proc.js';
 import { spawnSshd, stopSshd, waitForSshBanner } from './sshd.js';
 import type { MatrixServer, PgTarget, SshUser, TestTargets } from './targets-info.js';
@@ -65,26 +66,6 @@ async function stablePassword(): Promise<string> {
 
 function secret(bytes = 18): string {
   return randomBytes(bytes).toString('base64url');
-}
-
-/** `count` distinct free loopback ports (all bound at once, then released). */
-async function freePorts(count: number): Promise<number[]> {
-  const servers: net.Server[] = [];
-  try {
-    const ports: number[] = [];
-    for (let i = 0; i < count; i++) {
-      const server = net.createServer();
-      servers.push(server);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, HOST, () => resolve());
-      });
-      ports.push((server.address() as net.AddressInfo).port);
-    }
-    return ports;
-  } finally {
-    await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-  }
 }
 
 /** bindir of the PostgreSQL server binaries. */
