@@ -35,7 +35,6 @@ export async function hotpathBench(targets: TestTargets, port: number): Promise<
     const servers20 = await pair(api, '/servers', port + 1);
     const rssAfterMb = round(api.rssMb(), 1);
     const costs = await stepCosts(api, port + 2);
-    await api.stop();
     return {
       clients: CLIENTS,
       seconds: SECONDS,

@@ -8,11 +8,13 @@ import type { FastAnswer, FastRoute } from './fast-route.js';
 
 type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
 
-/** What Express decides per app, read once from the Express app the lane stands in front of. */
-interface ExpressSettings {
+/** What the lane shares with the app it stands in front of, set by `install`. */
+interface Pipeline {
+  /** Express's ETag and proxy-trust settings. */
   etag: (body: Buffer, encoding?: BufferEncoding) => string | undefined;
   trustProxy: (address: string, index: number) => boolean;
   isShuttingDown: () => boolean;
+  log: RequestLogMiddleware;
 }
 
 interface Prepared {
@@ -46,8 +48,6 @@ export class FastLane {
   /** Per route, Express's 200 headers (name, value, name, value...) but the per-response ones. */
   private readonly templates = new Map<FastRoute, string[]>();
   private readonly prepared = new WeakMap<FastAnswer, Prepared>();
-  private log: RequestLogMiddleware | undefined;
-  private express: ExpressSettings | undefined;
   /** Requests answered here (tests read it to know which path served them). */
   served = 0;
 
@@ -73,27 +73,25 @@ export class FastLane {
   ): void {
     const [listener, ...others] = server.listeners('request') as RequestListener[];
     if (!listener || others.length > 0) throw new Error('expected one request listener');
-    this.log = log;
-    this.express = {
-      etag: expressApp.get('etag fn') as ExpressSettings['etag'],
-      trustProxy: expressApp.get('trust proxy fn') as ExpressSettings['trustProxy'],
+    const pipeline: Pipeline = {
+      etag: expressApp.get('etag fn') as Pipeline['etag'],
+      trustProxy: expressApp.get('trust proxy fn') as Pipeline['trustProxy'],
       isShuttingDown,
+      log,
     };
     server.removeAllListeners('request');
     (server as unknown as { on(event: 'request', listener: RequestListener): void }).on(
       'request',
       (request, response) => {
-        if (!this.serve(request, response)) listener(request, response);
+        if (!this.serve(request, response, pipeline)) listener(request, response);
       },
     );
   }
 
   /** Answers the request and returns true, or returns false and leaves it untouched. */
-  private serve(request: IncomingMessage, response: ServerResponse): boolean {
+  private serve(request: IncomingMessage, response: ServerResponse, pipeline: Pipeline): boolean {
     const route = request.method === 'GET' ? this.routes.get(request.url ?? '') : undefined;
-    if (!route || !this.express || this.express.isShuttingDown() || !isPlain(request)) {
-      return false;
-    }
+    if (!route || pipeline.isShuttingDown() || !isPlain(request)) return false;
     const started = process.hrtime.bigint();
     const user = route.isPublic ? undefined : this.userOf(request);
     if (!route.isPublic && !user) return false;
@@ -103,7 +101,7 @@ export class FastLane {
       if (!template) this.learnFrom(route, response);
       return false;
     }
-    const { bytes, etag } = this.prepare(answer);
+    const { bytes, etag } = this.prepare(answer, pipeline);
     const requestId = requestIdFrom(header(request, 'x-request-id'));
     response.writeHead(200, [
       ...template,
@@ -115,7 +113,7 @@ export class FastLane {
     ]);
     response.end(bytes);
     this.served += 1;
-    this.record(request, route, user, requestId, started);
+    this.record(pipeline, { request, route, user, requestId, started });
     return true;
   }
 
@@ -137,38 +135,37 @@ export class FastLane {
     });
   }
 
-  private prepare(answer: FastAnswer): Prepared {
+  private prepare(answer: FastAnswer, pipeline: Pipeline): Prepared {
     let prepared = this.prepared.get(answer);
     if (!prepared) {
       const bytes = Buffer.from(answer.body);
-      prepared = { bytes, etag: this.express?.etag(bytes) };
+      prepared = { bytes, etag: pipeline.etag(bytes) };
       this.prepared.set(answer, prepared);
     }
     return prepared;
   }
 
   /** The access line and the request metric, as the Express middlewares write them. */
-  private record(
-    request: IncomingMessage,
-    route: FastRoute,
-    user: AuthUser | undefined,
-    requestId: string,
-    started: bigint,
-  ): void {
+  private record(pipeline: Pipeline, served: Served): void {
+    const { request, route, user, requestId, started } = served;
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     this.metrics.observe('GET', route.metricsRoute, 200, ms / 1000);
-    this.log?.log(
-      {
-        method: 'GET',
-        originalUrl: request.url ?? '',
-        ip: this.express ? proxyAddr(request, this.express.trustProxy) : undefined,
-        requestId,
-        user,
-      },
+    const ip = proxyAddr(request, pipeline.trustProxy);
+    pipeline.log.log(
+      { method: 'GET', originalUrl: request.url ?? '', ip, requestId, user },
       200,
       ms,
     );
   }
+}
+
+/** One request the lane answered. */
+interface Served {
+  request: IncomingMessage;
+  route: FastRoute;
+  user: AuthUser | undefined;
+  requestId: string;
+  started: bigint;
 }
 
 function isPlain(request: IncomingMessage): boolean {

@@ -18,8 +18,6 @@ export class ApiHealthService {
   private last: { at: number; result: Promise<HealthCheckResult> } | undefined;
   /** The last run's result once it settled, for answers that cannot wait (the fast lane). */
   private settled: { at: number; result: HealthCheckResult } | undefined;
-  private latest:
-    { at: number; settled: object; answer: { healthy: boolean; view: HealthView } } | undefined;
 
   constructor(
     private readonly health: HealthCheckService,
@@ -38,18 +36,12 @@ export class ApiHealthService {
    * Without waiting: the answer of the last finished run while it is fresh, or while the run
    * after it is under way (started less than a second ago); else undefined.
    */
-  viewNow(): { healthy: boolean; view: HealthView } | undefined {
+  viewNow(now = Date.now()): { healthy: boolean; view: HealthView } | undefined {
     const settled = this.settled;
     const last = this.last;
     if (!settled || !last) return undefined;
-    const now = Date.now();
     const fresh = settled.at === last.at ? now - settled.at < FRESH_MS : now - last.at < FRESH_MS;
-    if (!fresh) return undefined;
-    // The same object for the same run within one millisecond (the timestamp's precision).
-    if (this.latest?.at !== now || this.latest.settled !== settled) {
-      this.latest = { at: now, settled, answer: this.viewOf(settled.result, now) };
-    }
-    return this.latest.answer;
+    return fresh ? this.viewOf(settled.result, now) : undefined;
   }
 
   private viewOf(

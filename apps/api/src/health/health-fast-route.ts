@@ -9,8 +9,8 @@ export class HealthFastRoute implements OnModuleInit {
   readonly paths = ['/api/health'];
   readonly metricsRoute = '/api/health';
   readonly isPublic = true;
-  private view: ReturnType<ApiHealthService['viewNow']>;
-  private last: FastAnswer | undefined;
+  /** The answer of one millisecond (the timestamp's precision): serialized once. */
+  private latest: { at: number; answer: FastAnswer | undefined } | undefined;
 
   constructor(
     private readonly lane: FastLane,
@@ -22,12 +22,12 @@ export class HealthFastRoute implements OnModuleInit {
   }
 
   answer(): FastAnswer | undefined {
-    const now = this.health.viewNow();
-    // The same view (one millisecond, one run) gives the same answer object: serialized once.
-    if (now !== this.view) {
-      this.view = now;
-      this.last = now?.healthy ? { body: JSON.stringify(now.view) } : undefined;
+    const now = Date.now();
+    if (this.latest?.at !== now) {
+      const current = this.health.viewNow(now);
+      const answer = current?.healthy ? { body: JSON.stringify(current.view) } : undefined;
+      this.latest = { at: now, answer };
     }
-    return this.last;
+    return this.latest.answer;
   }
 }

@@ -33,7 +33,7 @@ export class ServersListMemo implements OnModuleInit, OnModuleDestroy {
     private readonly servers: ServersService,
   ) {}
 
-  get enabled(): boolean {
+  private get enabled(): boolean {
     return this.config.cache.statusTtlSeconds > 0;
   }
 

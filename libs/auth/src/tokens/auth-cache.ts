@@ -62,8 +62,7 @@ export class AuthCache implements OnModuleInit, OnModuleDestroy {
 
   /** The user of a verified token if the token is still good for it, else undefined. */
   async authorize(claims: VerifiedClaims): Promise<AuthUser | undefined> {
-    const user = await this.user(claims.sub);
-    return user && isGoodFor(user, claims) ? { login: user.login, role: user.role } : undefined;
+    return authUserOf(await this.user(claims.sub), claims);
   }
 
   /**
@@ -74,8 +73,7 @@ export class AuthCache implements OnModuleInit, OnModuleDestroy {
     const claims = this.verifiedClaims(token);
     if (!claims) return undefined;
     this.noticeChangesElsewhere();
-    const user = this.freshUser(claims.sub.toLowerCase());
-    return user && isGoodFor(user, claims) ? { login: user.login, role: user.role } : undefined;
+    return authUserOf(this.freshUser(claims.sub.toLowerCase()), claims);
   }
 
   /** Remembers a token passport-jwt verified, for the next requests that carry it. */
@@ -135,9 +133,10 @@ export class AuthCache implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-/** Whether the token's claims still hold for the user: active, same account, same version. */
-function isGoodFor(user: UserRecord, claims: VerifiedClaims): boolean {
-  return user.isActive && user.accountId === claims.aid && user.tokenVersion === claims.ver;
+/** The user, if the token's claims still hold for it: active, same account, same version. */
+function authUserOf(user: UserRecord | undefined, claims: VerifiedClaims): AuthUser | undefined {
+  const good = user?.isActive && user.accountId === claims.aid && user.tokenVersion === claims.ver;
+  return good ? { login: user.login, role: user.role } : undefined;
 }
 
 /** Sets `key` as the newest entry, dropping the oldest past `max`. */
