@@ -34,6 +34,18 @@ export function sampleTs(i: number): number {
 }
 
 /**
+ * Why a check of "the last 24 hours" cannot run now, or false when it can. The fixture's last
+ * sample is 5 minutes before the UTC midnight of the day the run started, so from 23:55 UTC of
+ * that day on, the last 24 hours hold no sample (the routes then rightly answer zeros, which
+ * prove nothing). A run that starts late in the day and goes on past that time reaches this.
+ */
+export function lastDayOutOfReach(now: number = Date.now()): string | false {
+  return now - DAY > sampleTs(LAST_SAMPLE)
+    ? 'the run went past 23:55 UTC: the fixture has left the last 24 hours'
+    : false;
+}
+
+/**
  * Commits during the interval that ends at sample i: 100 per interval for app_main, 10 for
  * app_reset, and 0 where a series starts (the first sample, app_reset's counter reset whose
  * post-reset value is 0, and its re-created database which starts at 0).
