@@ -3,10 +3,25 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { BEARER_SCHEME, PASSWORD_FLOW_SCHEME } from '#auth';
 import { PGMON_VERSION } from '#config';
 import { InternalErrorView } from '#http';
+import { withSshKeyExamples } from '#ssh-keys';
 import { API_PREFIX } from './api-aliases.js';
 
-/** Swagger UI at /docs and the OpenAPI document at /openapi.json (FastAPI's paths). */
+/**
+ * Swagger UI at /docs and the OpenAPI document at /openapi.json (FastAPI's paths). The document
+ * is built on its first request, not at start: it is a few MB that an API nobody browses never
+ * needs, and building it loads ssh2 (see withSshKeyExamples).
+ */
 export function setupOpenApi(app: INestApplication): void {
+  SwaggerModule.setup('docs', app, () => buildDocument(app), {
+    jsonDocumentUrl: 'openapi.json',
+    yamlDocumentUrl: 'openapi.yaml',
+    customSiteTitle: 'pgmon API',
+    // No validator badge: it would send the document's URL to validator.swagger.io (and CSP blocks it).
+    swaggerOptions: { persistAuthorization: true, validatorUrl: null },
+  });
+}
+
+function buildDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -33,13 +48,7 @@ export function setupOpenApi(app: INestApplication): void {
       })
       .build(),
   );
-  SwaggerModule.setup('docs', app, withNativeApiPaths(document), {
-    jsonDocumentUrl: 'openapi.json',
-    yamlDocumentUrl: 'openapi.yaml',
-    customSiteTitle: 'pgmon API',
-    // No validator badge: it would send the document's URL to validator.swagger.io (and CSP blocks it).
-    swaggerOptions: { persistAuthorization: true, validatorUrl: null },
-  });
+  return withSshKeyExamples(withNativeApiPaths(document));
 }
 
 /**

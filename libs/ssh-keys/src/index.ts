@@ -7,6 +7,7 @@ export {
   SshKeyView,
   UpdateSshKeyDto,
 } from './dto/ssh-key.dto.js';
+export { withSshKeyExamples } from './dto/ssh-key.examples.js';
 export { ed25519KeyPairSync, identify, KeyMaterialError } from './key-material.js';
 export type { KeyProblem } from './key-material.js';
 export { SSH_KEY_SECRETS } from './ssh-key.record.js';

@@ -1,6 +1,5 @@
 import { promisify } from 'node:util';
-import ssh2 from 'ssh2';
-import { fingerprintOf } from '#ssh';
+import { fingerprintOf, ssh2Library } from '#ssh';
 
 /** Key types pgmon keeps (DSA is refused: OpenSSH turned it off). */
 export const KEY_TYPES = ['rsa', 'ed25519', 'ecdsa'] as const;
@@ -39,10 +38,13 @@ export class KeyMaterialError extends Error {
  */
 const GENERATE_ATTEMPTS = 5;
 
-const generateKeyPair = promisify(ssh2.utils.generateKeyPair) as (
+type GenerateKeyPair = (
   type: GeneratedKeyType,
   options: { bits?: number; comment: string; passphrase?: string; cipher?: string },
 ) => Promise<{ private: string; public: string }>;
+
+const generateKeyPair: GenerateKeyPair = (type, options) =>
+  (promisify(ssh2Library().utils.generateKeyPair) as GenerateKeyPair)(type, options);
 
 /**
  * A new key pair in OpenSSH format (ssh2 over node:crypto; RSA is generated off the event
@@ -76,11 +78,11 @@ export function ed25519KeyPairSync(
 ): { private: string; public: string } {
   const { passphrase, rounds = 16, comment } = options;
   for (let attempt = 1; ; attempt++) {
-    const pair = ssh2.utils.generateKeyPairSync('ed25519', {
+    const pair = ssh2Library().utils.generateKeyPairSync('ed25519', {
       ...(comment !== undefined && { comment }),
       ...(passphrase !== undefined && { passphrase, cipher: 'aes256-ctr', rounds }),
     });
-    const parsed = ssh2.utils.parseKey(pair.private, passphrase);
+    const parsed = ssh2Library().utils.parseKey(pair.private, passphrase);
     if (!(parsed instanceof Error) || attempt >= GENERATE_ATTEMPTS) return pair;
   }
 }
@@ -90,7 +92,7 @@ export function ed25519KeyPairSync(
  * the passphrase; throws KeyMaterialError saying what is wrong.
  */
 export function identify(privateKey: string, passphrase?: string): KeyIdentity {
-  const parsed = ssh2.utils.parseKey(privateKey, passphrase);
+  const parsed = ssh2Library().utils.parseKey(privateKey, passphrase);
   if (parsed instanceof Error) {
     const encrypted = /encrypted|passphrase|decrypt|bad decrypt|integrity/i.test(parsed.message);
     throw new KeyMaterialError(encrypted ? 'passphrase' : 'unparsable');

@@ -1,7 +1,7 @@
-// ssh2 is CommonJS and node's ESM loader does not detect `utils` as a named export.
-import ssh2, { type ParsedKey, type PasswordAuthMethod, type PublicKeyAuthMethod } from 'ssh2';
+import type { ParsedKey, PasswordAuthMethod, PublicKeyAuthMethod } from 'ssh2';
 import type { SshTarget } from './ssh.types.js';
 import { SshError } from './ssh-errors.js';
+import { ssh2Library } from './ssh2-library.js';
 
 export type SshAuthMethod = PasswordAuthMethod | PublicKeyAuthMethod;
 
@@ -31,7 +31,7 @@ export function authMethodFor(target: SshTarget): SshAuthMethod {
 export function parsePrivateKey(text: string, passphrase?: string): ParsedKey {
   let key: ParsedKey | Error;
   try {
-    key = ssh2.utils.parseKey(text, passphrase);
+    key = ssh2Library().utils.parseKey(text, passphrase);
   } catch {
     key = new Error('parser failure');
   }

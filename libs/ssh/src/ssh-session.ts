@@ -1,8 +1,9 @@
 import { Socket } from 'node:net';
-import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import type { ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { HostKeyCheck } from './host-key.js';
 import { authMethodFor } from './ssh-auth.js';
 import { SshError, toSshError } from './ssh-errors.js';
+import { ssh2Library } from './ssh2-library.js';
 import type { SshTarget } from './ssh.types.js';
 
 /** After a polite disconnect, how long the server gets to close its side before we cut. */
@@ -25,7 +26,7 @@ export interface ExecResult {
  * withSession() does both, on every path.
  */
 export class SshSession {
-  private readonly client = new Client();
+  private readonly client = new (ssh2Library().Client)();
   /**
    * Our own socket, handed to ssh2: ssh2's destroy() and end() do nothing once the socket is no
    * longer writable (after a polite end, or when the server half-closed), which left a flooding

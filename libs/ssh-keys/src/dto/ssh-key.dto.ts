@@ -6,7 +6,6 @@ import {
   GENERATED_KEY_TYPES,
   KEY_TYPES,
   RSA_KEY_SIZES,
-  ed25519KeyPairSync,
   type GeneratedKeyType,
 } from '../key-material.js';
 import type { KeyUser, SshKeyRecord } from '../ssh-key.record.js';
@@ -16,13 +15,6 @@ export const KEY_NAME_PATTERN = /^(?!\s)[^\p{Cc}]{1,64}(?<!\s)$/u;
 const MAX_PRIVATE_KEY_LENGTH = 16384;
 const MAX_PASSPHRASE_LENGTH = 1024;
 const MAX_DESCRIPTION_LENGTH = 512;
-
-/**
- * OpenAPI: a fresh ed25519 key made when the process starts, for this example alone (no host
- * trusts it, and no private key sits in the code), so that the import Swagger UI fills in is
- * accepted as it is.
- */
-const EXAMPLE_PRIVATE_KEY = ed25519KeyPairSync({ comment: 'example-key' }).private;
 
 /** The upstream web UI sends null (or nothing) for an empty optional field. */
 const emptyToNull = ({ value }: { value: unknown }): unknown => (value === '' ? null : value);
@@ -87,7 +79,7 @@ export class ImportSshKeyDto extends KeyNameAndDescription {
   @ApiProperty({
     writeOnly: true,
     description: 'PEM or OpenSSH private key (RSA, Ed25519, ECDSA); sealed, never returned',
-    example: EXAMPLE_PRIVATE_KEY,
+    // The example is a key made when the document is built: see withSshKeyExamples.
     maxLength: MAX_PRIVATE_KEY_LENGTH,
     pattern: '-----BEGIN [A-Z ]*PRIVATE KEY-----',
   })
