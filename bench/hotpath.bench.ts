@@ -34,7 +34,7 @@ export async function hotpathBench(targets: TestTargets, port: number): Promise<
     await registerServers(api, targets, 20);
     const servers20 = await pair(api, '/servers', port + 1);
     const rssAfterMb = round(api.rssMb(), 1);
-    const costs = await stepCosts(api, port + 2);
+    const costs = await stepCosts(port + 2);
     return {
       clients: CLIENTS,
       seconds: SECONDS,
@@ -53,12 +53,13 @@ export async function hotpathBench(targets: TestTargets, port: number): Promise<
 
 /**
  * What the access log, request ids and metrics cost, each with the others on: GET /api/health
- * on this API (access log on) and on a second one with LOG_LEVEL=WARNING (off), back to back,
- * twice, as the share of throughput the log takes; and the CPU of one request id and one
- * histogram observation, in-process.
+ * on two fresh APIs alike but for the access log (LOG_LEVEL INFO vs WARNING, no servers, so no
+ * collector work on either), back to back, twice, as the share of throughput the log takes;
+ * and the CPU of one request id and one histogram observation, in-process.
  */
-async function stepCosts(withLog: ApiProcess, port: number): Promise<Record<string, number>> {
-  const withoutLog = await startApiProcess({ LOG_LEVEL: 'WARNING' }, port, undefined, 'ignore');
+async function stepCosts(port: number): Promise<Record<string, number>> {
+  const withLog = await startApiProcess({ LOG_LEVEL: 'INFO' }, port, undefined, 'ignore');
+  const withoutLog = await startApiProcess({ LOG_LEVEL: 'WARNING' }, port + 1, undefined, 'ignore');
   try {
     const rate = async (api: ApiProcess): Promise<number> => {
       const url = `${api.url}/api/health`;
@@ -80,8 +81,10 @@ async function stepCosts(withLog: ApiProcess, port: number): Promise<Record<stri
       metrics_observation_us: microseconds(() => metrics.observe('GET', '/servers', 200, 0.004)),
     };
   } finally {
-    await withoutLog.stop();
-    withoutLog.removeDataDir();
+    for (const api of [withLog, withoutLog]) {
+      await api.stop();
+      api.removeDataDir();
+    }
   }
 }
 
