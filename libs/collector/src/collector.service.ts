@@ -8,6 +8,7 @@ import { EVENT_SOURCES, SystemEventsService } from '#system-events';
 import { describePgFailure, TargetFailedError, type PgFailure } from '#target-query';
 import { CollectorMetrics } from './collector.metrics.js';
 import { CollectorRepository, type Claim } from './collector.repository.js';
+import { SerialRounds } from './serial-rounds.js';
 import { ServerSampler, StoreWriteError } from './server-sampler.js';
 
 /** How often the schedule is checked for due servers. */
@@ -29,7 +30,7 @@ export class CollectorService implements OnApplicationBootstrap, OnApplicationSh
   readonly instanceId = `${hostname().slice(0, 40)}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly inFlight = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
-  private ticking = false;
+  private readonly rounds = new SerialRounds(() => this.claimAndCollect());
   private stopped = false;
   /** The interval of the previous round, to notice it shrink. */
   private lastIntervalMs: number | undefined;
@@ -56,16 +57,15 @@ export class CollectorService implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await Promise.race([
-      Promise.allSettled([...this.inFlight]),
-      new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref()),
-    ]);
+    await this.rounds.drain(() => this.inFlight, DRAIN_MS);
   }
 
   /** One scheduling round: claim due servers for the free slots and sample them in the background. */
   async tick(): Promise<void> {
-    if (this.ticking || this.stopped) return;
-    this.ticking = true;
+    if (!this.stopped) await this.rounds.run();
+  }
+
+  private async claimAndCollect(): Promise<void> {
     try {
       const free = this.config.collector.concurrency - this.inFlight.size;
       if (free <= 0) return;
@@ -81,13 +81,13 @@ export class CollectorService implements OnApplicationBootstrap, OnApplicationSh
         intervalMs,
         this.settings.milliseconds('size_update_interval'),
       );
+      // Stopped while claiming: these slots are skipped; the servers come due one interval on.
+      if (this.stopped) return;
       for (const claim of claims) this.track(this.collect(claim));
     } catch (error) {
       this.logger.error(
         `Scheduling failed: ${error instanceof Error ? error.message : String(error)}`,
       );
-    } finally {
-      this.ticking = false;
     }
   }
 

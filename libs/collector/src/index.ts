@@ -5,5 +5,6 @@ export { CollectorModule } from './collector.module.js';
 export { CollectorService } from './collector.service.js';
 export { CollectorStatusService } from './collector-status.service.js';
 export { RetentionService } from './retention.service.js';
+export { SerialRounds } from './serial-rounds.js';
 export type { ServerTask, TaskRun } from './tasks/server-task.js';
 export { TaskScheduler } from './tasks/task-scheduler.service.js';

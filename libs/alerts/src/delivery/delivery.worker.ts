@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { CollectorService } from '#collector';
+import { CollectorService, SerialRounds } from '#collector';
 import { AppConfig } from '#config';
 import { AlertsRepository } from '../alerts.repository.js';
 import { ChannelsService } from '../channels/channels.service.js';
@@ -26,7 +26,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   private readonly inFlight = new Set<Promise<void>>();
   private readonly perChannel = new Map<number, number>();
   private timer: NodeJS.Timeout | undefined;
-  private ticking = false;
+  private readonly rounds = new SerialRounds(() => this.claimAndSendAll());
+  /** Asked to look again while a round was going: the round goes on once more. */
   private again = false;
   private stopped = true;
   private purgedAt = 0;
@@ -50,12 +51,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await Promise.race([
-      Promise.allSettled([...this.inFlight]),
-      new Promise((resolve) =>
-        setTimeout(resolve, this.config.alerts.sendTimeoutMs + 1000).unref(),
-      ),
-    ]);
+    await this.rounds.drain(() => this.inFlight, this.config.alerts.sendTimeoutMs + 1000);
   }
 
   /** Looks for due deliveries now (after new ones were queued, or a send ended). */
@@ -65,11 +61,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
 
   async tick(): Promise<void> {
     if (this.stopped) return;
-    if (this.ticking) {
-      this.again = true;
-      return;
-    }
-    this.ticking = true;
+    // Said at once (not after an await), so the running round sees it before it ends.
+    if (this.rounds.busy) this.again = true;
+    else await this.rounds.run();
+  }
+
+  private async claimAndSendAll(): Promise<void> {
     try {
       do {
         this.again = false;
@@ -80,8 +77,6 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       this.logger.error(
         `Notification delivery failed: ${error instanceof Error ? error.message : String(error)}`,
       );
-    } finally {
-      this.ticking = false;
     }
   }
 
@@ -97,6 +92,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       this.config.alerts.sendTimeoutMs + 30_000,
       busy,
     );
+    // Stopped while claiming: the claims' leases run out and a collector sends them.
+    if (this.stopped) return;
     for (const claim of claims) {
       this.perChannel.set(claim.channelId, (this.perChannel.get(claim.channelId) ?? 0) + 1);
       const sending = this.deliver(claim)

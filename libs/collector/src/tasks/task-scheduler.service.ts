@@ -4,6 +4,7 @@ import { ServersService, type ServerRecord } from '#servers';
 import { SystemEventsService, taskSource } from '#system-events';
 import { describePgFailure, TargetFailedError, type PgFailure } from '#target-query';
 import { CollectorService } from '../collector.service.js';
+import { SerialRounds } from '../serial-rounds.js';
 import type { ServerTask } from './server-task.js';
 import { TaskScheduleRepository, type TaskClaim } from './task-schedule.repository.js';
 import { TaskMetrics } from './task.metrics.js';
@@ -30,8 +31,7 @@ export class TaskScheduler implements OnApplicationBootstrap, OnApplicationShutd
   /** Each task's interval at its previous claim, to notice it shrink. */
   private readonly lastIntervals = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
-  /** The round claiming slots now, if any (one at a time; shutdown waits for it). */
-  private round: Promise<void> | undefined;
+  private readonly rounds = new SerialRounds(() => this.claimAll());
   private stopped = false;
 
   constructor(
@@ -63,25 +63,15 @@ export class TaskScheduler implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    const drained = async (): Promise<void> => {
-      await this.round;
-      await Promise.allSettled([...this.running.values()].flatMap((runs) => [...runs]));
-    };
-    await Promise.race([
-      drained(),
-      new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref()),
-    ]);
+    await this.rounds.drain(
+      () => [...this.running.values()].flatMap((runs) => [...runs]),
+      DRAIN_MS,
+    );
   }
 
   /** One round: for each task, claim due slots for its free places and run them. */
   async tick(): Promise<void> {
-    if (this.round || this.stopped) return;
-    this.round = this.claimAll();
-    try {
-      await this.round;
-    } finally {
-      this.round = undefined;
-    }
+    if (!this.stopped) await this.rounds.run();
   }
 
   private async claimAll(): Promise<void> {
