@@ -8,7 +8,7 @@ import { chmod, chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { clusterLogFile, startCluster, stopCluster, superuserClient } from '../support/clusters.js';
 import { exec, lookupUser } from '../support/proc.js';
-import { freePort } from '../support/processes.js';
+import { freePort } from '../support/ports.js';
 import { readTargets, type PgTarget } from '../support/targets-info.js';
 
 export interface PrivateCluster extends PgTarget {

@@ -15,7 +15,8 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { parse } from 'yaml';
 import { uniqueName } from '../support/names.js';
-import { freePort, tempDir } from '../support/processes.js';
+import { freePort } from '../support/ports.js';
+import { tempDir } from '../support/processes.js';
 import { eventually } from '../support/timing.js';
 import {
   ROOT,

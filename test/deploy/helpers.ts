@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
-import { BOOT_TIMEOUT_MS, childEnv, freePort, NodeProcess } from '../support/processes.js';
+import { freePort } from '../support/ports.js';
+import { BOOT_TIMEOUT_MS, childEnv, NodeProcess } from '../support/processes.js';
 import { readTargets } from '../support/targets-info.js';
 
 /** The repository (this file runs from dist/test/deploy/). */

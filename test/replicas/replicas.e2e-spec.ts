@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { adminQuery, createDatabase, type TestDatabase } from '../support/clusters.js';
-import { BOOT_TIMEOUT_MS, freePort, NodeProcess, tempDir } from '../support/processes.js';
+import { freePort } from '../support/ports.js';
+import { BOOT_TIMEOUT_MS, NodeProcess, tempDir } from '../support/processes.js';
 import { sleep } from '../support/proc.js';
 import { readTargets } from '../support/targets-info.js';
 

@@ -6,10 +6,10 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../support/ports.js';
 import { sleep } from '../support/proc.js';
 import {
   BOOT_TIMEOUT_MS,
-  freePort,
   NodeProcess,
   spawnNode,
   tempDir,

@@ -1,7 +1,7 @@
 import { readFile, mkdtemp, writeFile, chmod } from 'node:fs/promises';
 import path from 'node:path';
 import { exec } from '../support/proc.js';
-import { freePort } from '../support/processes.js';
+import { freePort } from '../support/ports.js';
 import { spawnSshd, stopSshd, waitForSshBanner } from '../support/sshd.js';
 
 /**

@@ -16,8 +16,6 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export { freePort } from './ports.js';
-
 /**
  * The environment of a child: PATH and HOME only, plus `env`. Nothing of the test process
  * (its DATA_DIR, keys, PGMON_TEST_TARGETS...) leaks into what is tested.
